@@ -1,0 +1,155 @@
+"""A workbook in memory: the cell values as they will be written, and formulas.
+
+Formula cells are computed on demand by their compiled expressions, so a
+formula's cached value is exactly what the formula gives on the written
+cells. Column formulas (one expression for a block of rows) are rendered and
+compiled once; output tables use per-cell formulas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterator
+
+from .formula import REF, ROW_MARK, Expr, Fn, Value, build_index, compile_expr, render, top_value
+
+_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def to_cell_value(v: object) -> Value:
+    """A Python value as a spreadsheet holds it (dates are serial numbers)."""
+    if v is None or isinstance(v, (str, bool, float)):
+        return v
+    if isinstance(v, int):
+        return float(v)
+    if isinstance(v, dt.datetime):
+        return (v - _EPOCH).total_seconds() / 86400
+    if isinstance(v, dt.date):
+        return float((v - _EPOCH.date()).days)
+    if isinstance(v, dt.time):
+        return (v.hour * 3600 + v.minute * 60 + v.second) / 86400
+    if isinstance(v, dt.timedelta):
+        return v.total_seconds() / 86400
+    return str(v)
+
+
+@dataclass
+class ColumnFormula:
+    fn: Fn
+    text: str  # rendered with ROW_MARK for the row number
+    first: int
+    last: int
+
+
+class Sheet:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.values: dict[tuple[int, int], Value] = {}
+        self.column_formulas: dict[int, ColumnFormula] = {}
+        self.cell_formulas: dict[tuple[int, int], tuple[Fn, str]] = {}
+        self.cache: dict[tuple[int, int], Value] = {}
+        self.max_row = -1
+
+    def formula_at(self, r: int, c: int) -> tuple[Fn, str] | None:
+        f = self.cell_formulas.get((r, c))
+        if f is not None:
+            return f
+        cf = self.column_formulas.get(c)
+        if cf is not None and cf.first <= r <= cf.last:
+            return cf.fn, cf.text.replace(ROW_MARK, str(r + 1))
+        return None
+
+
+class Book:
+    """Values and formulas of a workbook; computes formula cells lazily."""
+
+    def __init__(self) -> None:
+        self.sheets: dict[str, Sheet] = {}
+        self._columns: dict[tuple, list[Value]] = {}
+        self._indexes: dict[tuple, dict] = {}
+        self._busy: set[tuple[str, int, int]] = set()
+
+    def sheet(self, name: str) -> Sheet:
+        s = self.sheets.get(name)
+        if s is None:
+            s = self.sheets[name] = Sheet(name)
+        return s
+
+    # -- building
+
+    def set(self, sheet: str, row: int, col: int, value: object) -> None:
+        s = self.sheet(sheet)
+        v = to_cell_value(value)
+        if v is None or v == "":
+            s.values.pop((row, col), None)
+        else:
+            s.values[(row, col)] = v
+            s.max_row = max(s.max_row, row)
+
+    def set_column_formula(self, sheet: str, col: int, expr: Expr, first: int, last: int) -> None:
+        """One resolved expression for rows `first..last` of a column."""
+        s = self.sheet(sheet)
+        s.column_formulas[col] = ColumnFormula(compile_expr(expr), render(expr, sheet), first, last)
+        s.max_row = max(s.max_row, last)
+
+    def set_formula(self, sheet: str, row: int, col: int, expr: Expr) -> None:
+        s = self.sheet(sheet)
+        s.cell_formulas[(row, col)] = (compile_expr(expr), render(expr, sheet, row))
+        s.max_row = max(s.max_row, row)
+
+    # -- reading (formula.Book protocol)
+
+    def value(self, sheet: str, row: int, col: int) -> Value:
+        s = self.sheets.get(sheet)
+        if s is None:
+            return None
+        key = (row, col)
+        if key in s.cache:
+            return s.cache[key]
+        f = s.formula_at(row, col)
+        if f is None:
+            return s.values.get(key)
+        token = (sheet, row, col)
+        if token in self._busy:  # circular reference
+            return REF
+        self._busy.add(token)
+        try:
+            v = top_value(f[0](self, row))
+        finally:
+            self._busy.discard(token)
+        s.cache[key] = v
+        return v
+
+    def column(self, sheet: str, col: int, row1: int | None, row2: int | None) -> list[Value]:
+        key = (sheet, col, row1, row2)
+        got = self._columns.get(key)
+        if got is None:
+            s = self.sheets.get(sheet)
+            last = (s.max_row if s else -1) if row2 is None else row2
+            got = [self.value(sheet, r, col) for r in range(row1 or 0, last + 1)]
+            self._columns[key] = got
+        return got
+
+    def index(self, sheet: str, col: int, row1: int | None, row2: int | None) -> dict:
+        key = (sheet, col, row1, row2)
+        got = self._indexes.get(key)
+        if got is None:
+            got = self._indexes[key] = build_index(self.column(sheet, col, row1, row2))
+        return got
+
+    def formula(self, sheet: str, row: int, col: int) -> str | None:
+        """The formula text (without "=") of a cell, if it has one."""
+        s = self.sheets.get(sheet)
+        f = s.formula_at(row, col) if s else None
+        return f[1] if f else None
+
+    def formula_cells(self, sheet: str) -> Iterator[tuple[int, int, str]]:
+        """Every formula cell of a sheet: (row, col, text)."""
+        s = self.sheets[sheet]
+        for c, cf in s.column_formulas.items():
+            for r in range(cf.first, cf.last + 1):
+                if (r, c) not in s.cell_formulas:
+                    yield r, c, cf.text.replace(ROW_MARK, str(r + 1))
+        for (r, c), (_, text) in s.cell_formulas.items():
+            yield r, c, text

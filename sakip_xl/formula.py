@@ -1,0 +1,968 @@
+"""Excel formulas as expression trees: one definition, two forms.
+
+Every derived value in a sakip-xl workbook is an `Expr`. The same tree is
+rendered to Excel formula text (`render`) and compiled to a Python function
+(`compile_expr`) that computes what Excel computes from the same cells. The
+cached values written next to the formulas therefore come from the formula
+itself, not from a second implementation, and LibreOffice checks in the test
+suite that the two agree.
+
+The Python side implements Excel semantics for the functions the rules use:
+empty cells (0 in arithmetic, "" in comparisons), numeric text coerced in
+arithmetic, type order number < text < logical, case-insensitive text, error
+values that propagate, half-away-from-zero ROUND on 15 significant digits,
+array arithmetic inside SUMPRODUCT/LOOKUP/MAX, and SUMIFS/MATCH criteria with
+wildcards. Only functions Excel 2010 and LibreOffice 7 both have are allowed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Callable, Protocol, Sequence
+
+# ---------------------------------------------------------------- values
+
+
+class XLError:
+    """An Excel error value (#DIV/0!, #VALUE!, #N/A, #REF!, #NUM!)."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def __repr__(self) -> str:
+        return self.code
+
+
+DIV0 = XLError("#DIV/0!")
+VALUE = XLError("#VALUE!")
+NA = XLError("#N/A")
+REF = XLError("#REF!")
+NUM = XLError("#NUM!")
+ERRORS = {e.code: e for e in (DIV0, VALUE, NA, REF, NUM)}
+
+Value = Any  # None (empty cell) | float | str | bool | XLError | list (array)
+
+
+def excel_round(x: float, digits: int) -> float:
+    """ROUND as Excel computes it: 15 significant digits, halves away from zero."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    d = Decimal(format(x, ".15g"))
+    q = Decimal(1).scaleb(-digits)
+    return float(d.quantize(q, rounding=ROUND_HALF_UP))
+
+
+def number_to_text(x: float) -> str:
+    """A number as Excel's General format turns it into text (e.g. in `&`)."""
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    s = format(x, ".15g")
+    if "e" in s:
+        mantissa, exp = s.split("e")
+        return f"{mantissa}E{int(exp):+03d}"
+    return s
+
+
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def text_to_number(s: str) -> float | XLError:
+    """VALUE(): text as a number in an English-locale spreadsheet, or #VALUE!."""
+    t = s.strip()
+    percent = t.endswith("%")
+    if percent:
+        t = t[:-1].strip()
+    if not _NUMBER_TEXT.match(t):
+        return VALUE
+    n = float(t)
+    return n / 100 if percent else n
+
+
+def to_number(v: Value) -> float | XLError:
+    """Coerce a scalar for arithmetic: empty is 0, numeric text is converted."""
+    if v is None:
+        return 0.0
+    if isinstance(v, bool):
+        return 1.0 if v else 0.0
+    if isinstance(v, float):
+        return v
+    if isinstance(v, int):
+        return float(v)
+    if isinstance(v, str):
+        return text_to_number(v)
+    if isinstance(v, XLError):
+        return v
+    return VALUE
+
+
+def to_text(v: Value) -> str | XLError:
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float)):
+        return number_to_text(float(v))
+    if isinstance(v, XLError):
+        return v
+    return VALUE
+
+
+def is_number(v: Value) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _rank(v: Value) -> int:
+    if isinstance(v, str):
+        return 1
+    if isinstance(v, bool):
+        return 2
+    return 0
+
+
+def compare(a: Value, b: Value) -> int | XLError:
+    """Excel's ordering: number < text < logical; text case-insensitive."""
+    if isinstance(a, XLError):
+        return a
+    if isinstance(b, XLError):
+        return b
+    if a is None and b is None:
+        return 0
+    if a is None:
+        a = "" if isinstance(b, str) else (False if isinstance(b, bool) else 0.0)
+    if b is None:
+        b = "" if isinstance(a, str) else (False if isinstance(a, bool) else 0.0)
+    ra, rb = _rank(a), _rank(b)
+    if ra != rb:
+        return -1 if ra < rb else 1
+    if ra == 1:
+        a, b = a.casefold(), b.casefold()
+    return (a > b) - (a < b)
+
+
+# ---------------------------------------------------------------- expressions
+
+
+class Expr:
+    """A formula expression. Operators build trees: `a / b * 100`."""
+
+    def __add__(self, o: Any) -> Expr:
+        return BinOp("+", self, lit(o))
+
+    def __radd__(self, o: Any) -> Expr:
+        return BinOp("+", lit(o), self)
+
+    def __sub__(self, o: Any) -> Expr:
+        return BinOp("-", self, lit(o))
+
+    def __rsub__(self, o: Any) -> Expr:
+        return BinOp("-", lit(o), self)
+
+    def __mul__(self, o: Any) -> Expr:
+        return BinOp("*", self, lit(o))
+
+    def __rmul__(self, o: Any) -> Expr:
+        return BinOp("*", lit(o), self)
+
+    def __truediv__(self, o: Any) -> Expr:
+        return BinOp("/", self, lit(o))
+
+    def __rtruediv__(self, o: Any) -> Expr:
+        return BinOp("/", lit(o), self)
+
+    def __neg__(self) -> Expr:
+        return Neg(self)
+
+
+@dataclass(frozen=True, eq=False)
+class Lit(Expr):
+    value: Any
+
+
+@dataclass(frozen=True, eq=False)
+class Col(Expr):
+    """The cell of column `col` in the current row of the current sheet."""
+
+    col: str
+
+
+@dataclass(frozen=True, eq=False)
+class ColumnOf(Expr):
+    """The data cells of column `col` of table `table` (a range, for lookups)."""
+
+    table: str
+    col: str
+
+
+@dataclass(frozen=True, eq=False)
+class Field(Expr):
+    """The value cell of an Identitas field."""
+
+    key: str
+
+
+@dataclass(frozen=True, eq=False)
+class Cell(Expr):
+    """A concrete cell (0-based row and column) on a named sheet."""
+
+    sheet: str
+    row: int
+    col: int
+
+
+@dataclass(frozen=True, eq=False)
+class Range(Expr):
+    """A concrete single-column range; `row2=None` means the whole column."""
+
+    sheet: str
+    col: int
+    row1: int | None = None
+    row2: int | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Call(Expr):
+    name: str
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class BinOp(Expr):
+    op: str
+    a: Expr
+    b: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class Neg(Expr):
+    a: Expr
+
+
+def lit(v: Any) -> Expr:
+    return v if isinstance(v, Expr) else Lit(v)
+
+
+def fn(name: str, *args: Any) -> Expr:
+    return Call(name, tuple(lit(a) for a in args))
+
+
+def eq(a: Any, b: Any) -> Expr:
+    return BinOp("=", lit(a), lit(b))
+
+
+def ne(a: Any, b: Any) -> Expr:
+    return BinOp("<>", lit(a), lit(b))
+
+
+def lt(a: Any, b: Any) -> Expr:
+    return BinOp("<", lit(a), lit(b))
+
+
+def le(a: Any, b: Any) -> Expr:
+    return BinOp("<=", lit(a), lit(b))
+
+
+def gt(a: Any, b: Any) -> Expr:
+    return BinOp(">", lit(a), lit(b))
+
+
+def ge(a: Any, b: Any) -> Expr:
+    return BinOp(">=", lit(a), lit(b))
+
+
+def cat(a: Any, b: Any) -> Expr:
+    return BinOp("&", lit(a), lit(b))
+
+
+def IF(cond: Any, then: Any, other: Any) -> Expr:  # noqa: N802 - Excel's name
+    return fn("IF", cond, then, other)
+
+
+def blank(x: Any) -> Expr:
+    """True when a cell is empty, holds "" or only spaces: TRIM(x&"")=""."""
+    return eq(fn("TRIM", cat(x, "")), "")
+
+
+# ---------------------------------------------------------------- resolution
+
+
+class Resolver(Protocol):
+    """Where the symbolic parts of an expression live in one workbook."""
+
+    def column(self, table: str, col: str) -> tuple[str, int]:
+        """Sheet name and 0-based column of a table column."""
+
+    def rows(self, table: str) -> tuple[int, int] | None:
+        """0-based first and last data row of a table; None = whole column."""
+
+    def field(self, key: str) -> tuple[str, int, int]:
+        """Sheet, row and column of an Identitas field's value cell."""
+
+
+def resolve(e: Expr, res: Resolver, table: str) -> Expr:
+    """Replace symbolic nodes by concrete cells and ranges (rows stay relative)."""
+    if isinstance(e, Col):
+        sheet, col = res.column(table, e.col)
+        return _RowCell(sheet, col)
+    if isinstance(e, ColumnOf):
+        sheet, col = res.column(e.table, e.col)
+        rows = res.rows(e.table)
+        if rows is None:
+            return Range(sheet, col)
+        return Range(sheet, col, rows[0], rows[1])
+    if isinstance(e, Field):
+        return Cell(*res.field(e.key))
+    if isinstance(e, Call):
+        return Call(e.name, tuple(resolve(a, res, table) for a in e.args))
+    if isinstance(e, BinOp):
+        return BinOp(e.op, resolve(e.a, res, table), resolve(e.b, res, table))
+    if isinstance(e, Neg):
+        return Neg(resolve(e.a, res, table))
+    return e
+
+
+@dataclass(frozen=True, eq=False)
+class _RowCell(Expr):
+    """A cell in the row being computed (same sheet); internal to `resolve`."""
+
+    sheet: str
+    col: int
+
+
+# ---------------------------------------------------------------- rendering
+
+_PREC = {"=": 1, "<>": 1, "<": 1, "<=": 1, ">": 1, ">=": 1, "&": 2, "+": 3, "-": 3, "*": 4, "/": 4}
+_SIMPLE_SHEET = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_LOOKS_LIKE_CELL = re.compile(r"^[A-Za-z]{1,3}\d+$")
+
+
+def col_letter(col: int) -> str:
+    """0-based column index to letters: 0 -> A, 27 -> AB."""
+    s = ""
+    col += 1
+    while col:
+        col, r = divmod(col - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def a1(row: int, col: int) -> str:
+    return f"{col_letter(col)}{row + 1}"
+
+
+def sheet_prefix(sheet: str) -> str:
+    if _SIMPLE_SHEET.match(sheet) and not _LOOKS_LIKE_CELL.match(sheet):
+        return sheet + "!"
+    return "'" + sheet.replace("'", "''") + "'!"
+
+
+def _lit_text(v: Any) -> str:
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float)):
+        return number_to_text(float(v))
+    return '"' + str(v).replace('"', '""') + '"'
+
+
+ROW_MARK = "\x00"  # stands for the current row number in a rendered template
+
+
+def render(e: Expr, sheet: str, row: int | None = None) -> str:
+    """Excel formula text (without "=") of a resolved expression.
+
+    `sheet` is the sheet the formula is written on. With `row=None` the
+    current row is left as `ROW_MARK`, so a column formula is rendered once
+    and specialised per row with `str.replace`.
+    """
+    r = ROW_MARK if row is None else str(row + 1)
+
+    def go(x: Expr, parent: int = 0, right: bool = False) -> str:
+        if isinstance(x, Lit):
+            return _lit_text(x.value)
+        if isinstance(x, _RowCell):
+            pre = "" if x.sheet == sheet else sheet_prefix(x.sheet)
+            return f"{pre}{col_letter(x.col)}{r}"
+        if isinstance(x, Cell):
+            pre = "" if x.sheet == sheet else sheet_prefix(x.sheet)
+            return f"{pre}${col_letter(x.col)}${x.row + 1}"
+        if isinstance(x, Range):
+            pre = "" if x.sheet == sheet else sheet_prefix(x.sheet)
+            c = col_letter(x.col)
+            if x.row1 is None:
+                return f"{pre}${c}:${c}"
+            return f"{pre}${c}${x.row1 + 1}:${c}${x.row2 + 1}"
+        if isinstance(x, Call):
+            return x.name + "(" + ",".join(go(a) for a in x.args) + ")"
+        if isinstance(x, Neg):
+            return "-" + go(x.a, 5)
+        if isinstance(x, BinOp):
+            p = _PREC[x.op]
+            text = go(x.a, p) + x.op + go(x.b, p, True)
+            if p < parent or (p == parent and right):
+                return "(" + text + ")"
+            return text
+        raise TypeError(f"cannot render unresolved node {x!r}")
+
+    return go(e)
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+class Book(Protocol):
+    """Cell values the compiled functions read (formula cells computed lazily)."""
+
+    def value(self, sheet: str, row: int, col: int) -> Value: ...
+
+    def column(self, sheet: str, col: int, row1: int | None, row2: int | None) -> list[Value]: ...
+
+    def index(self, sheet: str, col: int, row1: int | None, row2: int | None) -> dict: ...
+
+
+Fn = Callable[[Book, int], Value]
+
+_AGGREGATES = {"SUM", "COUNT", "COUNTA", "AVERAGE", "MAX", "MIN"}
+
+
+def compile_expr(e: Expr) -> Fn:
+    """Compile a resolved expression to `f(book, row) -> value`."""
+    if isinstance(e, Lit):
+        v = float(e.value) if isinstance(e.value, int) and not isinstance(e.value, bool) else e.value
+        return lambda b, r: v
+    if isinstance(e, _RowCell):
+        s, c = e.sheet, e.col
+        return lambda b, r: b.value(s, r, c)
+    if isinstance(e, Cell):
+        s, rr, c = e.sheet, e.row, e.col
+        return lambda b, r: b.value(s, rr, c)
+    if isinstance(e, Range):
+        s, c, r1, r2 = e.sheet, e.col, e.row1, e.row2
+        return lambda b, r: b.column(s, c, r1, r2)
+    if isinstance(e, Neg):
+        f = compile_expr(e.a)
+        return lambda b, r: _neg(f(b, r))
+    if isinstance(e, BinOp):
+        fa, fb = compile_expr(e.a), compile_expr(e.b)
+        op = _BINOPS[e.op]
+        return lambda b, r: _broadcast(op, fa(b, r), fb(b, r))
+    if isinstance(e, Call):
+        return _compile_call(e)
+    raise TypeError(f"cannot compile unresolved node {e!r}")
+
+
+def evaluate(e: Expr, book: Book, row: int = 0) -> Value:
+    """Evaluate a resolved expression once; the top-level empty becomes 0 as in Excel."""
+    return top_value(compile_expr(e)(book, row))
+
+
+def top_value(v: Value) -> Value:
+    """The value a cell shows: a reference to an empty cell displays 0."""
+    if v is None:
+        return 0.0
+    if isinstance(v, list):
+        return top_value(v[0]) if v else VALUE
+    return v
+
+
+def _neg(v: Value) -> Value:
+    if isinstance(v, list):
+        return [_neg(x) for x in v]
+    n = to_number(v)
+    return n if isinstance(n, XLError) else -n
+
+
+def _broadcast(op: Callable[[Value, Value], Value], a: Value, b: Value) -> Value:
+    if isinstance(a, list) or isinstance(b, list):
+        if not isinstance(a, list):
+            return [op(a, y) for y in b]
+        if not isinstance(b, list):
+            return [op(x, b) for x in a]
+        if len(a) != len(b):
+            n = max(len(a), len(b))
+            a = a + [NA] * (n - len(a))
+            b = b + [NA] * (n - len(b))
+        return [op(x, y) for x, y in zip(a, b)]
+    return op(a, b)
+
+
+def _arith(f: Callable[[float, float], float]) -> Callable[[Value, Value], Value]:
+    def op(a: Value, b: Value) -> Value:
+        x = to_number(a)
+        if isinstance(x, XLError):
+            return x
+        y = to_number(b)
+        if isinstance(y, XLError):
+            return y
+        return f(x, y)
+
+    return op
+
+
+def _div(x: float, y: float) -> Value:
+    return DIV0 if y == 0 else x / y
+
+
+def _cmp(test: Callable[[int], bool]) -> Callable[[Value, Value], Value]:
+    def op(a: Value, b: Value) -> Value:
+        c = compare(a, b)
+        return c if isinstance(c, XLError) else test(c)
+
+    return op
+
+
+def _concat(a: Value, b: Value) -> Value:
+    x, y = to_text(a), to_text(b)
+    if isinstance(x, XLError):
+        return x
+    if isinstance(y, XLError):
+        return y
+    return x + y
+
+
+_BINOPS: dict[str, Callable[[Value, Value], Value]] = {
+    "+": _arith(lambda x, y: x + y),
+    "-": _arith(lambda x, y: x - y),
+    "*": _arith(lambda x, y: x * y),
+    "/": _arith(_div),
+    "=": _cmp(lambda c: c == 0),
+    "<>": _cmp(lambda c: c != 0),
+    "<": _cmp(lambda c: c < 0),
+    "<=": _cmp(lambda c: c <= 0),
+    ">": _cmp(lambda c: c > 0),
+    ">=": _cmp(lambda c: c >= 0),
+    "&": _concat,
+}
+
+
+def _truth(v: Value) -> bool | XLError:
+    if isinstance(v, XLError):
+        return v
+    if isinstance(v, bool):
+        return v
+    if v is None:
+        return False
+    if isinstance(v, (int, float)):
+        return v != 0
+    if isinstance(v, str):
+        u = v.strip().upper()
+        if u in ("TRUE", "FALSE"):
+            return u == "TRUE"
+        return VALUE
+    return VALUE
+
+
+def _first_error(vals: Sequence[Value]) -> XLError | None:
+    for v in vals:
+        if isinstance(v, XLError):
+            return v
+    return None
+
+
+def _compile_call(e: Call) -> Fn:
+    name = e.name
+    args = [compile_expr(a) for a in e.args]
+    if name == "IF":
+        fc, ft = args[0], args[1]
+        ff = args[2] if len(args) > 2 else (lambda b, r: False)
+
+        def f_if(b: Book, r: int) -> Value:
+            c = _truth(_scalar(fc(b, r)))
+            if isinstance(c, XLError):
+                return c
+            return ft(b, r) if c else ff(b, r)
+
+        return f_if
+    if name == "IFERROR":
+        fv, fe = args
+
+        def f_iferror(b: Book, r: int) -> Value:
+            v = fv(b, r)
+            return fe(b, r) if isinstance(v, XLError) else v
+
+        return f_iferror
+    if name in _AGGREGATES:
+        # A single cell reference is a one-cell range: text in it is ignored.
+        wrapped = [
+            (lambda f: (lambda b, r: [f(b, r)]))(f) if isinstance(a, (Cell, _RowCell)) else f
+            for f, a in zip(args, e.args)
+        ]
+        impl = _FUNCS[name]
+        return lambda b, r: impl([f(b, r) for f in wrapped])
+    if name == "MATCH":
+        return _compile_match(e, args)
+    impl = _FUNCS[name]
+    return lambda b, r: impl([f(b, r) for f in args])
+
+
+def _scalar(v: Value) -> Value:
+    return v[0] if isinstance(v, list) and v else v
+
+
+def _vectorize(f: Callable[..., Value]) -> Callable[[list[Value]], Value]:
+    """Apply a scalar function elementwise when an argument is an array."""
+
+    def impl(a: list[Value]) -> Value:
+        if any(isinstance(x, list) for x in a):
+            n = max(len(x) for x in a if isinstance(x, list))
+            cols = [x if isinstance(x, list) else [x] * n for x in a]
+            return [f(*row) for row in zip(*cols)]
+        return f(*a)
+
+    return impl
+
+
+def _text_fn(f: Callable[..., Value]) -> Callable[..., Value]:
+    def g(*a: Value) -> Value:
+        err = _first_error(a)
+        return err if err else f(*a)
+
+    return g
+
+
+@_text_fn
+def _trim(s: Value) -> Value:
+    t = to_text(s)
+    return t if isinstance(t, XLError) else " ".join(p for p in t.split(" ") if p)
+
+
+@_text_fn
+def _lower(s: Value) -> Value:
+    t = to_text(s)
+    return t if isinstance(t, XLError) else t.lower()
+
+
+@_text_fn
+def _substitute(s: Value, old: Value, new: Value) -> Value:
+    t, o, n = to_text(s), to_text(old), to_text(new)
+    return t.replace(o, n) if o else t
+
+
+@_text_fn
+def _find(needle: Value, hay: Value) -> Value:
+    i = to_text(hay).find(to_text(needle))
+    return VALUE if i < 0 else float(i + 1)
+
+
+@_text_fn
+def _left(s: Value, n: Value = 1.0) -> Value:
+    k = to_number(n)
+    if isinstance(k, XLError):
+        return k
+    if k < 0:
+        return VALUE
+    return to_text(s)[: int(k)]
+
+
+@_text_fn
+def _mid(s: Value, start: Value, n: Value) -> Value:
+    a, k = to_number(start), to_number(n)
+    if isinstance(a, XLError):
+        return a
+    if isinstance(k, XLError):
+        return k
+    if a < 1 or k < 0:
+        return VALUE
+    i = int(a) - 1
+    return to_text(s)[i : i + int(k)]
+
+
+@_text_fn
+def _value(s: Value) -> Value:
+    if is_number(s):
+        return float(s)
+    if s is None:
+        return 0.0
+    t = to_text(s)
+    return text_to_number(t)
+
+
+def _isnumber(v: Value) -> Value:
+    return is_number(v)
+
+
+def _round(x: Value, d: Value) -> Value:
+    n, k = to_number(x), to_number(d)
+    if isinstance(n, XLError):
+        return n
+    if isinstance(k, XLError):
+        return k
+    return excel_round(n, int(k))
+
+
+def _numbers(args: list[Value]) -> list[float] | XLError:
+    """Numbers of aggregate arguments: arrays skip text/empty, scalars coerce."""
+    out: list[float] = []
+    for a in args:
+        if isinstance(a, list):
+            for v in a:
+                if isinstance(v, XLError):
+                    return v
+                if is_number(v):
+                    out.append(float(v))
+        else:
+            if a is None:
+                continue
+            n = to_number(a)
+            if isinstance(n, XLError):
+                return n
+            out.append(n)
+    return out
+
+
+def _sum(a: list[Value]) -> Value:
+    n = _numbers(a)
+    return n if isinstance(n, XLError) else float(math.fsum(n)) if n else 0.0
+
+
+def _max(a: list[Value]) -> Value:
+    n = _numbers(a)
+    return n if isinstance(n, XLError) else (max(n) if n else 0.0)
+
+
+def _min(a: list[Value]) -> Value:
+    n = _numbers(a)
+    return n if isinstance(n, XLError) else (min(n) if n else 0.0)
+
+
+def _average(a: list[Value]) -> Value:
+    n = _numbers(a)
+    if isinstance(n, XLError):
+        return n
+    return sum(n) / len(n) if n else DIV0
+
+
+def _count(a: list[Value]) -> Value:
+    return float(sum(1 for x in a for v in (x if isinstance(x, list) else [x]) if is_number(v)))
+
+
+def _counta(a: list[Value]) -> Value:
+    return float(sum(1 for x in a for v in (x if isinstance(x, list) else [x]) if v is not None))
+
+
+def _and(a: list[Value]) -> Value:
+    vals = [_truth(v) for x in a for v in (x if isinstance(x, list) else [x])]
+    err = _first_error(vals)
+    return err if err else all(vals)
+
+
+def _or(a: list[Value]) -> Value:
+    vals = [_truth(v) for x in a for v in (x if isinstance(x, list) else [x])]
+    err = _first_error(vals)
+    return err if err else any(vals)
+
+
+def _not(a: list[Value]) -> Value:
+    t = _truth(_scalar(a[0]))
+    return t if isinstance(t, XLError) else not t
+
+
+def _sumproduct(a: list[Value]) -> Value:
+    arrays = [x if isinstance(x, list) else [x] for x in a]
+    n = len(arrays[0])
+    if any(len(x) != n for x in arrays):
+        return VALUE
+    total = 0.0
+    for row in zip(*arrays):
+        p = 1.0
+        for v in row:
+            if isinstance(v, XLError):
+                return v
+            p *= float(v) if is_number(v) else (1.0 if v is True else 0.0) if isinstance(v, bool) else 0.0
+        total += p
+    return total
+
+
+def _lookup(a: list[Value]) -> Value:
+    """LOOKUP(x, array, result): the last numeric entry <= x (the 1/(...) idiom)."""
+    x, arr, res = _scalar(a[0]), a[1], a[2]
+    if not isinstance(arr, list):
+        arr = [arr]
+    if not isinstance(res, list):
+        res = [res]
+    found = -1
+    for i, v in enumerate(arr):
+        if is_number(v) and is_number(x) and v <= x:
+            found = i
+    if found < 0 or found >= len(res):
+        return NA
+    return res[found]
+
+
+def _index(a: list[Value]) -> Value:
+    arr, n = a[0], to_number(_scalar(a[1]))
+    if isinstance(n, XLError):
+        return n
+    if not isinstance(arr, list):
+        arr = [arr]
+    i = int(n)
+    if i < 1 or i > len(arr):
+        return REF
+    return arr[i - 1]
+
+
+def _wildcard(pattern: str) -> re.Pattern[str]:
+    out = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "~" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
+        i += 1
+    return re.compile("".join(out), re.S | re.I)
+
+
+def match_key(v: Value) -> tuple | None:
+    """Key of a cell value in an exact-match index (case-insensitive text)."""
+    if isinstance(v, str):
+        return ("s", v.casefold())
+    if isinstance(v, bool):
+        return ("b", v)
+    if is_number(v):
+        return ("n", float(v))
+    return None
+
+
+def build_index(values: list[Value]) -> dict:
+    idx: dict = {}
+    for i, v in enumerate(values):
+        k = match_key(v)
+        if k is not None and k not in idx:
+            idx[k] = i
+    return idx
+
+
+def _compile_match(e: Call, args: list[Fn]) -> Fn:
+    fx = args[0]
+    rng = e.args[1]
+    frange = args[1]
+
+    def f_match(b: Book, r: int) -> Value:
+        x = _scalar(fx(b, r))
+        if isinstance(x, XLError):
+            return x
+        if isinstance(x, str) and any(c in x for c in "*?~"):
+            pat = _wildcard(x)
+            for i, v in enumerate(frange(b, r)):
+                if isinstance(v, str) and pat.fullmatch(v):
+                    return float(i + 1)
+            return NA
+        k = match_key(x)
+        if k is None:
+            return NA
+        if isinstance(rng, Range):
+            idx = b.index(rng.sheet, rng.col, rng.row1, rng.row2)
+        else:
+            idx = build_index(frange(b, r))
+        i = idx.get(k)
+        return NA if i is None else float(i + 1)
+
+    return f_match
+
+
+_CRITERION_OP = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)
+
+
+def criterion(c: Value) -> Callable[[Value], bool]:
+    """A SUMIFS/COUNTIFS criterion as a predicate on cell values."""
+    if is_number(c) or isinstance(c, bool):
+        return lambda v: is_number(v) and float(v) == float(c)
+    text = to_text(c)
+    if isinstance(text, XLError):
+        return lambda v: False
+    op, rest = _CRITERION_OP.match(text).groups()
+    op = op or "="
+    num = text_to_number(rest) if rest.strip() else VALUE
+    if not isinstance(num, XLError):
+        cmp = {"=": lambda d: d == 0, "<>": lambda d: d != 0, "<": lambda d: d < 0,
+               "<=": lambda d: d <= 0, ">": lambda d: d > 0, ">=": lambda d: d >= 0}[op]
+        folded = rest.casefold()
+
+        def pred_num(v: Value) -> bool:
+            if is_number(v):
+                return cmp((float(v) > num) - (float(v) < num))
+            if op in ("=", "<>") and isinstance(v, str):
+                return (v.casefold() == folded) == (op == "=")
+            return op == "<>"
+
+        return pred_num
+    if op in ("=", "<>"):
+        if rest == "":
+            empty = op == "="
+            return lambda v: ((v is None or v == "") == empty)
+        pat = _wildcard(rest)
+        want = op == "="
+        return lambda v: (isinstance(v, str) and bool(pat.fullmatch(v))) == want
+    folded = rest.casefold()
+    cmp = {"<": lambda a: a < folded, "<=": lambda a: a <= folded,
+           ">": lambda a: a > folded, ">=": lambda a: a >= folded}[op]
+    return lambda v: isinstance(v, str) and cmp(v.casefold())
+
+
+def _sumifs(a: list[Value]) -> Value:
+    target = a[0] if isinstance(a[0], list) else [a[0]]
+    keep = [True] * len(target)
+    for rng, c in zip(a[1::2], a[2::2]):
+        rng = rng if isinstance(rng, list) else [rng]
+        pred = criterion(_scalar(c))
+        for i in range(len(keep)):
+            if keep[i] and not (i < len(rng) and pred(rng[i])):
+                keep[i] = False
+    total = 0.0
+    for k, v in zip(keep, target):
+        if k:
+            if isinstance(v, XLError):
+                return v
+            if is_number(v):
+                total += float(v)
+    return total
+
+
+def _countifs(a: list[Value]) -> Value:
+    first = a[0] if isinstance(a[0], list) else [a[0]]
+    keep = [True] * len(first)
+    for rng, c in zip(a[0::2], a[1::2]):
+        rng = rng if isinstance(rng, list) else [rng]
+        pred = criterion(_scalar(c))
+        for i in range(len(keep)):
+            if keep[i] and not (i < len(rng) and pred(rng[i])):
+                keep[i] = False
+    return float(sum(keep))
+
+
+_FUNCS: dict[str, Callable[[list[Value]], Value]] = {
+    "TRIM": _vectorize(_trim),
+    "LOWER": _vectorize(_lower),
+    "SUBSTITUTE": _vectorize(_substitute),
+    "FIND": _vectorize(_find),
+    "LEFT": _vectorize(_left),
+    "MID": _vectorize(_mid),
+    "VALUE": _vectorize(_value),
+    "ISNUMBER": _vectorize(_isnumber),
+    "ROUND": _vectorize(_round),
+    "SUM": _sum,
+    "MAX": _max,
+    "MIN": _min,
+    "AVERAGE": _average,
+    "COUNT": _count,
+    "COUNTA": _counta,
+    "AND": _and,
+    "OR": _or,
+    "NOT": _not,
+    "SUMPRODUCT": _sumproduct,
+    "LOOKUP": _lookup,
+    "INDEX": _index,
+    "SUMIFS": _sumifs,
+    "COUNTIFS": _countifs,
+}
+
+#: Functions a rule may use: all exist in Excel 2010 and LibreOffice 7.
+SUPPORTED_FUNCTIONS = frozenset(_FUNCS) | {"IF", "IFERROR", "MATCH"}
