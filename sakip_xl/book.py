@@ -49,9 +49,13 @@ class Sheet:
         self.column_formulas: dict[int, ColumnFormula] = {}
         self.cell_formulas: dict[tuple[int, int], tuple[Fn, str]] = {}
         self.cache: dict[tuple[int, int], Value] = {}
+        self.typed_over: set[tuple[int, int]] = set()  # values typed where a formula belongs
+        self.originals: dict[tuple[int, int], object] = {}  # dates, kept for writing
         self.max_row = -1
 
     def formula_at(self, r: int, c: int) -> tuple[Fn, str] | None:
+        if (r, c) in self.typed_over:
+            return None
         f = self.cell_formulas.get((r, c))
         if f is not None:
             return f
@@ -83,9 +87,17 @@ class Book:
         v = to_cell_value(value)
         if v is None or v == "":
             s.values.pop((row, col), None)
+            s.originals.pop((row, col), None)
         else:
             s.values[(row, col)] = v
+            if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+                s.originals[(row, col)] = value
             s.max_row = max(s.max_row, row)
+
+    def type_over(self, sheet: str, row: int, col: int, value: object) -> None:
+        """A value typed into a cell where a column formula belongs."""
+        self.set(sheet, row, col, value)
+        self.sheet(sheet).typed_over.add((row, col))
 
     def set_column_formula(self, sheet: str, col: int, expr: Expr, first: int, last: int) -> None:
         """One resolved expression for rows `first..last` of a column."""
@@ -149,7 +161,7 @@ class Book:
         s = self.sheets[sheet]
         for c, cf in s.column_formulas.items():
             for r in range(cf.first, cf.last + 1):
-                if (r, c) not in s.cell_formulas:
+                if (r, c) not in s.cell_formulas and (r, c) not in s.typed_over:
                     yield r, c, cf.text.replace(ROW_MARK, str(r + 1))
         for (r, c), (_, text) in s.cell_formulas.items():
             yield r, c, text

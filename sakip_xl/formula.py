@@ -398,6 +398,8 @@ def render(e: Expr, sheet: str, row: int | None = None) -> str:
                 return f"{pre}${c}:${c}"
             return f"{pre}${c}${x.row1 + 1}:${c}${x.row2 + 1}"
         if isinstance(x, Call):
+            if x.name not in SUPPORTED_FUNCTIONS:
+                raise ValueError(f"{x.name} is not available in both Excel 2010 and LibreOffice 7")
             return x.name + "(" + ",".join(go(a) for a in x.args) + ")"
         if isinstance(x, Neg):
             return "-" + go(x.a, 5)

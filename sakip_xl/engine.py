@@ -1,0 +1,87 @@
+"""Building the in-memory workbook: standard content and the contract's formulas."""
+
+from __future__ import annotations
+
+from .book import Book
+from .contract import Contract
+from .formula import resolve
+from .layout import Layout
+from .rules import GRADE_SCALES, KATEGORI_SCALES, build_rule
+from .writer import petunjuk_text
+
+
+def install_formulas(book: Book, layout: Layout) -> None:
+    """Put every derived column's formula on its table's rows."""
+    for tl in layout.tables.values():
+        for col in tl.table.derived:
+            if col.key not in tl.columns:
+                continue
+            expr = resolve(build_rule(col.rule, col.param), layout, tl.key)
+            book.set_column_formula(tl.sheet, tl.columns[col.key], expr, tl.first_row, tl.last_row)
+
+
+def header_label(col_label: str, year_offset: int | None, tahun: int | None) -> str:
+    """A header, with the actual year after it when the column is about a past year."""
+    if year_offset is not None and tahun is not None:
+        return f"{col_label} ({tahun + year_offset})"
+    return col_label
+
+
+def write_standard_text(book: Book, layout: Layout, tahun: int | None = None) -> None:
+    """Titles, hints, headers and Identitas labels of the generated workbook."""
+    contract = layout.contract
+    hints = petunjuk_text()["lembar"]
+    for sheet in contract.sheets:
+        tables = [layout.tables[t.key] for t in sheet.tables]
+        name = tables[0].sheet
+        book.set(name, 0, 0, sheet.title)
+        book.set(name, 1, 0, hints.get(sheet.name, ""))
+        for tl in tables:
+            for col in tl.table.columns:
+                book.set(name, tl.header_row, tl.columns[col.key], header_label(col.label, col.year_offset, tahun))
+            for c, (pkey, year) in tl.pattern_columns.items():
+                pattern = next(p for p in tl.table.patterns if p.key == pkey)
+                book.set(name, tl.header_row, c, pattern.label.replace("{tahun}", str(year)))
+    ident = layout.identity_sheet
+    book.set(ident, 0, 0, contract.identity_title)
+    book.set(ident, 1, 0, hints.get(ident, ""))
+    first = min(r for r, _c in layout.fields.values())
+    for c, label in enumerate(("Uraian", "Isian", "Keterangan")):
+        book.set(ident, first - 1, c, label)
+    for f in contract.fields:
+        r, c = layout.fields[f.key]
+        book.set(ident, r, layout.identity_label_col, f.label)
+        book.set(ident, r, c + 1, f.help)
+
+
+def write_identity_values(book: Book, layout: Layout, values: dict[str, object]) -> None:
+    """Identitas values: the given ones, the defaults, and the template version."""
+    contract: Contract = layout.contract
+    for f in contract.fields:
+        r, c = layout.fields[f.key]
+        v = values.get(f.key)
+        if f.generated:
+            v = contract.template_version
+        elif v is None:
+            v = f.default
+        book.set(layout.identity_sheet, r, c, v)
+
+
+def write_default_scales(book: Book, layout: Layout) -> None:
+    """The Skala tables pre-filled with the regulation's scales (rules.py)."""
+    kt = layout.tables["kategori"]
+    r = kt.first_row
+    for name, bands in KATEGORI_SCALES.items():
+        for lower, kategori in bands:
+            book.set(kt.sheet, r, kt.col("skala"), name)
+            book.set(kt.sheet, r, kt.col("batas_bawah"), lower)
+            book.set(kt.sheet, r, kt.col("kategori"), kategori)
+            r += 1
+    pt = layout.tables["predikat"]
+    r = pt.first_row
+    for name, grades in GRADE_SCALES.items():
+        for grade, rank in grades:
+            book.set(pt.sheet, r, pt.col("skala_predikat"), name)
+            book.set(pt.sheet, r, pt.col("predikat"), grade)
+            book.set(pt.sheet, r, pt.col("peringkat"), rank)
+            r += 1

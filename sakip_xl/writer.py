@@ -1,0 +1,434 @@
+"""Writing workbooks with XlsxWriter: formulas with their computed values.
+
+Every text and value comes from a `Book`; the `Layout` decides how each cell
+looks (header, input, derived) and where the dropdowns, input messages,
+protection and print set-up go. Formula cells are written with the value the
+book computed as their cached value, so any reader sees numbers without
+recalculating.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+import xlsxwriter.worksheet
+from xlsxwriter.worksheet import Worksheet
+
+from .book import Book
+from .contract import Column, Contract, templates_dir
+from .formula import ROW_MARK, col_letter, sheet_prefix
+from .layout import Layout, TableLayout
+from .rules import RULES
+from .styles import cell_format
+
+LAST_ROW = 1_048_575  # 0-based last row of a sheet
+PETUNJUK = "Petunjuk"
+FROZEN_COLUMNS = {"iku": 1, "pk": 2, "realisasi": 2, "anggaran": 1}
+
+
+@cache
+def petunjuk_text() -> dict:
+    with open(templates_dir() / "petunjuk.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+class _Worksheet(Worksheet):
+    """A worksheet that stores formulas as given.
+
+    XlsxWriter scans every formula with regular expressions for dynamic-array
+    functions and for functions newer than Excel 2010, to prefix them. Our
+    formulas can only contain `formula.SUPPORTED_FUNCTIONS` (Excel 2010 and
+    LibreOffice 7; `render` refuses others), so the scans are skipped: they
+    took most of the time of writing a workbook of 14,000 formulas.
+    """
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        return formula[1:] if formula.startswith("=") else formula
+
+    if hasattr(xlsxwriter.worksheet, "CellFormulaTuple"):
+
+        def _write_formula(self, row: int, col: int, formula: str, cell_format=None, value=0) -> int:
+            if self._check_dimensions(row, col):
+                return -1
+            self.table[row][col] = xlsxwriter.worksheet.CellFormulaTuple(
+                self._prepare_formula(formula), cell_format, value
+            )
+            return 0
+
+
+class Writer:
+    """An XlsxWriter workbook with cached formats and typed cell writing."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.wb = xlsxwriter.Workbook(
+            str(path),
+            {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+        )
+        self.wb.set_properties({"created": dt.datetime(2000, 1, 1), "author": "sakip-xl"})
+        self._formats: dict[tuple, Any] = {}
+
+    def add_sheet(self, name: str) -> Worksheet:
+        return self.wb.add_worksheet(name, worksheet_class=_Worksheet)
+
+    def fmt(self, base: str, number_format: str | None = None, wrap: bool = False):
+        key = (base, number_format, wrap)
+        f = self._formats.get(key)
+        if f is None:
+            f = self._formats[key] = self.wb.add_format(cell_format(base, number_format, wrap))
+        return f
+
+    def date_fmt(self, base: str = "plain"):
+        return self.fmt(base, "dd/mm/yyyy")
+
+    def put(self, ws: Worksheet, r: int, c: int, v: object, f=None) -> None:
+        """Write one value with its own type; text is never turned into a formula."""
+        if v is None or v == "":
+            if f is not None:
+                ws.write_blank(r, c, None, f)
+        elif isinstance(v, bool):
+            ws.write_boolean(r, c, v, f)
+        elif isinstance(v, (int, float)):
+            if math.isfinite(v):
+                ws.write_number(r, c, v, f)
+            else:
+                ws.write_string(r, c, str(v), f)
+        elif isinstance(v, (dt.datetime, dt.date)):
+            ws.write_datetime(r, c, v, self.date_fmt() if f is None else f)
+        else:
+            ws.write_string(r, c, str(v), f)
+
+    def close(self) -> None:
+        self.wb.close()
+
+
+# ---------------------------------------------------------------- standard sheets
+
+
+@dataclass
+class SheetOptions:
+    """How one sheet of the standard workbook is protected and printed."""
+
+    password: str | None = None
+    protect: bool = True
+
+
+def input_format(w: Writer, col: Column):
+    nf = {"kode": "teks", "rupiah": "rupiah", "tahun": "tahun"}.get(col.type)
+    return w.fmt("input", nf, col.wrap)
+
+
+def derived_format(w: Writer, col: Column):
+    return w.fmt("derived", col.number_format, col.wrap)
+
+
+def write_cells(w: Writer, ws: Worksheet, book: Book, sheet: str, style) -> None:
+    """Write every value and formula of a book sheet; `style(r, c)` gives formats."""
+    s = book.sheets.get(sheet)
+    if s is None:
+        return
+    for (r, c), v in s.values.items():
+        if (r, c) in s.typed_over or s.formula_at(r, c) is None:
+            w.put(ws, r, c, s.originals.get((r, c), v), style(r, c))
+    used = {r for (r, _c) in s.values}
+    write = ws.write_formula
+    for c, cf in s.column_formulas.items():
+        f = style(cf.first, c)
+        empty_value = None
+        for r in range(cf.first, cf.last + 1):
+            if (r, c) in s.typed_over or (r, c) in s.cell_formulas:
+                continue
+            if r in used:
+                value = book.value(sheet, r, c)
+            else:
+                # Rows without values all compute the same: column formulas
+                # read only their own row and fixed ranges.
+                if empty_value is None:
+                    empty_value = book.value(sheet, r, c)
+                value = empty_value
+            write(r, c, cf.text.replace(ROW_MARK, str(r + 1)), f, _cached(value))
+    for (r, c), (_fn, text) in s.cell_formulas.items():
+        if (r, c) not in s.typed_over:
+            write(r, c, text, style(r, c), _cached(book.value(sheet, r, c)))
+
+
+def _cached(value: object) -> object:
+    """A computed value as XlsxWriter stores it next to a formula."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    return value
+
+
+def _validation(col: Column, source: str | list[str] | None) -> dict:
+    opts: dict[str, Any] = {
+        "input_title": col.label[:32],
+        "input_message": col.help[:255],
+    }
+    if source is None:
+        opts["validate"] = "any"
+    else:
+        opts.update(
+            validate="list",
+            source=source,
+            error_type="warning",
+            error_title="Nilai tidak dikenal"[:32],
+            error_message=f"Pilih salah satu nilai dari daftar untuk kolom {col.label}."[:255],
+        )
+    return opts
+
+
+def _list_source(layout: Layout, col: Column) -> str | list[str] | None:
+    if col.choices:
+        return list(col.choices)
+    if col.references:
+        table, key = col.references.split(".")
+        tl = layout.tables[table]
+        letter = col_letter(tl.columns[key])
+        return f"={sheet_prefix(tl.sheet)}${letter}${tl.first_row + 1}:${letter}${tl.last_row + 1}"
+    return None
+
+
+def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, opts: SheetOptions) -> None:
+    contract = layout.contract
+    sdef = contract.sheet(sheet_key)
+    tables = [layout.tables[t.key] for t in sdef.tables]
+    name = tables[0].sheet
+    ws = w.add_sheet(name)
+    roles: dict[int, tuple[TableLayout, Column]] = {}
+    for tl in tables:
+        for col in tl.table.columns:
+            if col.key in tl.columns:
+                roles[tl.columns[col.key]] = (tl, col)
+    header_row = tables[0].header_row
+    first_row = min(t.first_row for t in tables)
+
+    def style(r: int, c: int):
+        role = roles.get(c)
+        if role is None:
+            tl0 = tables[0]
+            if c in tl0.pattern_columns:
+                return w.fmt("header_input") if r == tl0.header_row else w.fmt("input", None, False) if r >= tl0.first_row else None
+            return w.fmt("bold") if r == header_row else None
+        tl, col = role
+        if r == tl.header_row:
+            return w.fmt("header_derived" if col.derived else "header_input")
+        if r < tl.first_row:
+            return None
+        return derived_format(w, col) if col.derived else input_format(w, col)
+
+    write_cells(w, ws, book, name, style)
+    # Column formats carry the input/derived look below the prepared rows.
+    for c, (tl, col) in roles.items():
+        f = derived_format(w, col) if col.derived else input_format(w, col)
+        ws.set_column(c, c, col.width, f, {"hidden": col.hidden})
+        if not col.derived:
+            ws.data_validation(tl.first_row, c, LAST_ROW, c, _validation(col, _list_source(layout, col)))
+    for c, (pkey, year) in tables[0].pattern_columns.items():
+        pattern = next(p for p in tables[0].table.patterns if p.key == pkey)
+        ws.set_column(c, c, pattern.width, w.fmt("input"))
+        ws.data_validation(
+            tables[0].first_row, c, LAST_ROW, c,
+            {"validate": "any", "input_title": pattern.label.replace("{tahun}", str(year))[:32],
+             "input_message": pattern.help[:255]},
+        )
+    for extra in tables[0].extra_columns:
+        ws.set_column(extra, extra, 15, w.fmt("extra"))
+    for r in range(first_row):
+        ws.set_row(r, 30 if r == header_row else None, w.fmt("plain"))
+    ws.set_row(header_row, 45)
+    last_col = max(roles)
+    if len(tables) == 1:
+        ws.autofilter(header_row, 0, tables[0].last_row, last_col)
+    ws.freeze_panes(first_row, FROZEN_COLUMNS.get(sheet_key, 0))
+    _print_setup(ws, header_row)
+    if opts.protect:
+        _protect(ws, opts.password)
+
+
+def _protect(ws: Worksheet, password: str | None) -> None:
+    ws.protect(
+        password or "",
+        {
+            "insert_rows": True,
+            "delete_rows": True,
+            "format_columns": True,
+            "format_rows": True,
+            "autofilter": True,
+            "select_locked_cells": True,
+            "select_unlocked_cells": True,
+        },
+    )
+
+
+def _print_setup(ws: Worksheet, header_row: int | None) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&L&A&RHalaman &P dari &N")
+    if header_row is not None:
+        ws.repeat_rows(header_row)
+
+
+def write_identity_sheet(w: Writer, layout: Layout, book: Book, opts: SheetOptions) -> None:
+    contract = layout.contract
+    name = layout.identity_sheet
+    ws = w.add_sheet(name)
+    value_col = next(iter(layout.fields.values()))[1]
+    by_row = {r: contract.field(k) for k, (r, _c) in layout.fields.items()}
+    first = min(by_row)
+
+    def style(r: int, c: int):
+        f = by_row.get(r)
+        if f is None:
+            return w.fmt("header_input") if r == first - 1 else None
+        if c == value_col:
+            if f.generated:
+                return w.fmt("derived")
+            return w.fmt("input", "teks" if f.type in ("kode", "periode") else None)
+        if c == layout.identity_label_col:
+            return w.fmt("bold")
+        return w.fmt("subtitle", None, True)
+
+    write_cells(w, ws, book, name, style)
+    for r, f in by_row.items():
+        if f.generated:
+            continue
+        if (r, value_col) not in book.sheet(name).values:
+            w.put(ws, r, value_col, None, style(r, value_col))
+        opts_dv: dict[str, Any] = {"input_title": f.label[:32], "input_message": f.help[:255]}
+        choices = list(f.choices) or (_scale_names(layout, book) if f.choices_from else [])
+        if choices:
+            opts_dv.update(validate="list", source=choices, error_type="warning",
+                           error_title="Nilai tidak dikenal", error_message="Pilih nilai dari daftar.")
+        elif f.type == "tahun":
+            opts_dv.update(validate="integer", criteria="between", minimum=2000, maximum=2100,
+                           error_type="warning", error_title="Tahun", error_message="Tulis tahun 4 angka.")
+        else:
+            opts_dv["validate"] = "any"
+        ws.data_validation(r, value_col, r, value_col, opts_dv)
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 42)
+    ws.set_column(2, 2, 90)
+    ws.freeze_panes(first, 0)
+    _print_setup(ws, None)
+    if opts.protect:
+        _protect(ws, opts.password)
+
+
+def _scale_names(layout: Layout, book: Book) -> list[str]:
+    tl = layout.tables["kategori"]
+    col = tl.columns["skala"]
+    names: list[str] = []
+    for r in range(tl.first_row, tl.last_row + 1):
+        v = book.value(tl.sheet, r, col)
+        if isinstance(v, str) and v.strip() and v.strip() not in names:
+            names.append(v.strip())
+    return names
+
+
+# ---------------------------------------------------------------- Petunjuk
+
+
+def write_petunjuk(w: Writer, contract: Contract, layout: Layout) -> None:
+    text = petunjuk_text()
+    ws = w.add_sheet(PETUNJUK)
+    ws.set_column(0, 0, 4)
+    ws.set_column(1, 1, 24)
+    ws.set_column(2, 2, 22)
+    ws.set_column(3, 3, 90)
+    wrap = w.fmt("text")
+    r = 0
+    ws.write_string(r, 1, text["judul"], w.fmt("title"))
+    r += 1
+    ws.write_string(r, 1, f"Kontrak buku kerja v{contract.version}, templat {contract.template_version}",
+                    w.fmt("subtitle"))
+    r += 2
+    ws.merge_range(r, 1, r, 3, text["pengantar"], wrap)
+    ws.set_row(r, 75)
+    r += 2
+    for section in text["bagian"]:
+        ws.write_string(r, 1, section["judul"], w.fmt("heading"))
+        r += 1
+        for i, item in enumerate(section["butir"], 1):
+            ws.write_string(r, 0, f"{i}.", w.fmt("plain"))
+            ws.merge_range(r, 1, r, 3, item, wrap)
+            ws.set_row(r, 15 * max(1, math.ceil(len(item) / 125)))
+            r += 1
+        r += 1
+    ws.write_string(r, 1, "7. Isi setiap lembar", w.fmt("heading"))
+    r += 1
+    for sheet_name, purpose in text["lembar"].items():
+        ws.write_string(r, 1, sheet_name, w.fmt("bold"))
+        ws.merge_range(r, 2, r, 3, purpose, wrap)
+        r += 1
+    r += 1
+    ws.write_string(r, 1, "8. Rumus yang dipakai", w.fmt("heading"))
+    r += 1
+    for h, label in enumerate(("Lembar", "Kolom", "Cara menghitung dan dasar")):
+        ws.write_string(r, 1 + h, label, w.fmt("header_derived"))
+    r += 1
+    for sheet in contract.sheets:
+        for t in sheet.tables:
+            for col in t.columns:
+                if not col.derived or col.hidden:
+                    continue
+                rule = RULES[col.rule]
+                ws.write_string(r, 1, sheet.name, wrap)
+                ws.write_string(r, 2, col.label, wrap)
+                explanation = f"{rule.explanation} Dasar: {rule.source}."
+                ws.write_string(r, 3, explanation, wrap)
+                ws.set_row(r, 15 * max(1, math.ceil(len(explanation) / 95)))
+                r += 1
+    r += 1
+    ws.write_string(r, 1, "9. Daftar kolom isian", w.fmt("heading"))
+    r += 1
+    for h, label in enumerate(("Lembar", "Kolom", "Keterangan (wajib / pilihan)")):
+        ws.write_string(r, 1 + h, label, w.fmt("header_input"))
+    r += 1
+    rows = [(contract.identity_sheet, f.label, f.required, f.choices, f.help) for f in contract.fields
+            if not f.generated]
+    for sheet in contract.sheets:
+        for t in sheet.tables:
+            rows += [(sheet.name, c.label, c.required, c.choices, c.help) for c in t.inputs]
+    for sheet_name, label, required, choices, helptext in rows:
+        note = helptext
+        if required:
+            note = "Wajib. " + note
+        if choices:
+            note += " Pilihan: " + ", ".join(choices) + "."
+        ws.write_string(r, 1, sheet_name, wrap)
+        ws.write_string(r, 2, label, wrap)
+        ws.write_string(r, 3, note, wrap)
+        ws.set_row(r, 15 * max(1, math.ceil(len(note) / 95)))
+        r += 1
+    _print_setup(ws, None)
+    ws.set_portrait()
+    ws.activate()
+
+
+@dataclass
+class StandardWorkbook:
+    """What `write_standard` needs to write the contract's sheets."""
+
+    layout: Layout
+    book: Book
+    password: str | None = None
+    petunjuk: bool = True
+    sheet_order: list[str] = field(default_factory=list)  # sheet names in order, if not standard
+
+
+def write_standard(w: Writer, sw: StandardWorkbook) -> None:
+    """Petunjuk, Identitas and every contract sheet, protected."""
+    opts = SheetOptions(password=sw.password)
+    if sw.petunjuk:
+        write_petunjuk(w, sw.layout.contract, sw.layout)
+    write_identity_sheet(w, sw.layout, sw.book, opts)
+    for sheet in sw.layout.contract.sheets:
+        write_table_sheet(w, sw.layout, sw.book, sheet.key, opts)
