@@ -184,8 +184,12 @@ def _read_goal(raw: object, grades: Collection[str], ranges: bool) -> Reading:
     text = _clean(raw)
     if text.lower() in NO_VALUE_MARKERS:
         return _KOSONG
-    if text.casefold() in {g.strip().casefold() for g in grades}:
+    known = {g.strip().casefold() for g in grades}
+    if text.casefold() in known:
         return Reading("predikat", grade=text)
+    first, _, unit = text.partition(" ")
+    if first.casefold() in known and unit and not _DIGIT.search(unit):  # `BB Nilai`
+        return Reading("predikat", grade=first, unit=unit)
     if (span := _read_range(text)) is not None:
         return span if ranges else Reading("rusak", detail="rentang")
     return _read_text(text, money=False)

@@ -432,3 +432,106 @@ def write_standard(w: Writer, sw: StandardWorkbook) -> None:
     write_identity_sheet(w, sw.layout, sw.book, opts)
     for sheet in sw.layout.contract.sheets:
         write_table_sheet(w, sw.layout, sw.book, sheet.key, opts)
+
+
+# ---------------------------------------------------------------- generated sheets
+
+
+def write_output_sheet(w: Writer, book: Book, spec, password: str | None = None) -> None:
+    """A chapter-III sheet (see chapter3.OutputSheet): formulas with cached values."""
+    ws = w.add_sheet(spec.name)
+    headers, titles, totals = set(spec.headers), set(spec.titles), set(spec.totals)
+
+    def style(r: int, c: int):
+        if r in titles:
+            return w.fmt("heading") if r else w.fmt("title")
+        if r in headers:
+            return w.fmt("header_derived")
+        if r < spec.first_data_row:
+            return None
+        base = "total" if r in totals else "derived"
+        if c == spec.text_col and r in spec.indent:
+            return w.fmt(base, None, True) if not spec.indent[r] else _indented(w, base, spec.indent[r])
+        return w.fmt(base, spec.number_formats.get(c), c in spec.wrap)
+
+    write_cells(w, ws, book, spec.name, style)
+    for c, width in enumerate(spec.widths):
+        ws.set_column(c, c, width)
+    for r in spec.headers:
+        ws.set_row(r, 32)
+    ws.freeze_panes(spec.first_data_row, 0)
+    for chart in spec.charts:
+        _insert_chart(w, ws, spec.name, chart)
+    _print_setup(ws, spec.headers[0] if spec.headers else None)
+    _protect(ws, password)
+
+
+def _indented(w: Writer, base: str, level: int):
+    key = ("indent", base, level)
+    f = w._formats.get(key)
+    if f is None:
+        f = w._formats[key] = w.wb.add_format({**cell_format(base, None, True), "indent": level})
+    return f
+
+
+def _insert_chart(w: Writer, ws: Worksheet, sheet: str, chart) -> None:
+    main = None
+    for name, col, first, last, kind in chart.values:
+        c = w.wb.add_chart({"type": kind})
+        c.add_series({
+            "name": name,
+            "categories": [sheet, chart.categories[1], chart.categories[0], chart.categories[2], chart.categories[0]],
+            "values": [sheet, first, col, last, col],
+            "data_labels": {"value": kind != "line"},
+        })
+        if main is None:
+            main = c
+        else:
+            main.combine(c)
+    main.set_title({"name": chart.title})
+    main.set_legend({"position": "bottom"})
+    main.set_y_axis({"name": chart.y_title})
+    ws.insert_chart(chart.anchor[0], chart.anchor[1], main, {"x_scale": 1.6, "y_scale": 1.3})
+
+
+PEMERIKSAAN = "Pemeriksaan"
+
+
+def write_pemeriksaan(w: Writer, issues: list, sheet_names: set[str]) -> None:
+    """Every issue with a link to its cell."""
+    ws = w.add_sheet(PEMERIKSAAN)
+    counts = {s: sum(1 for i in issues if i.severity == s) for s in ("galat", "peringatan", "info")}
+    ws.write_string(0, 0, "Hasil Pemeriksaan sakip-xl", w.fmt("title"))
+    ws.write_string(1, 0, f"{counts['galat']} galat, {counts['peringatan']} peringatan, {counts['info']} info. "
+                          "Klik alamat sel untuk menuju sel tersebut.", w.fmt("subtitle"))
+    headers = ["No", "Tingkat", "Kode Masalah", "Lembar", "Sel", "Nilai Ditemukan", "Nilai Seharusnya", "Pesan"]
+    for c, h in enumerate(headers):
+        ws.write_string(3, c, h, w.fmt("header_derived"))
+    wrap = w.fmt("text")
+    for n, i in enumerate(issues, 1):
+        r = 3 + n
+        ws.write_number(r, 0, n)
+        ws.write_string(r, 1, i.severity, w.fmt(i.severity))
+        ws.write_string(r, 2, i.code)
+        w.put(ws, r, 3, i.sheet)
+        if i.sheet in sheet_names and i.cell:
+            ws.write_url(r, 4, f"internal:{sheet_prefix(i.sheet)}{i.cell}", w.fmt("link"), string=i.cell)
+        else:
+            w.put(ws, r, 4, i.cell)
+        w.put(ws, r, 5, i.value, wrap)
+        w.put(ws, r, 6, i.expected, wrap)
+        ws.write_string(r, 7, i.message, wrap)
+    for c, width in enumerate((5, 11, 24, 15, 8, 22, 22, 90)):
+        ws.set_column(c, c, width)
+    ws.autofilter(3, 0, 3 + max(len(issues), 1), len(headers) - 1)
+    ws.freeze_panes(4, 0)
+    _print_setup(ws, 3)
+
+
+def write_extra_sheet(w: Writer, sheet) -> None:
+    """A sheet of the staff's own, carried as values."""
+    ws = w.add_sheet(sheet.name)
+    for (r, c), v in sheet.cells.items():
+        w.put(ws, r, c, v)
+    if not sheet.visible:
+        ws.hide()

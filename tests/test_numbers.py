@@ -368,3 +368,11 @@ def test_number_like_text_never_raises(text: str) -> None:
     readings = read_number(text), read_number(text, True), read_target(text), read_realisasi(text)
     for reading in readings:
         assert reading.kind != "angka" or reading.value is not None
+
+
+def test_grade_followed_by_a_unit_word_is_a_grade_with_that_unit():
+    # seed 002 prints SAKIP grades as "BB Nilai"
+    r = read_target("BB Nilai", {"BB", "A"})
+    assert (r.kind, r.grade, r.unit) == ("predikat", "BB", "Nilai")
+    assert read_realisasi("A Nilai", {"BB", "A"}).grade == "A"
+    assert read_target("BB 5", {"BB"}).kind != "predikat"

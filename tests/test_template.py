@@ -214,7 +214,7 @@ def test_rejects_bad_options(tmp_path):
 def test_committed_standard_workbook_is_up_to_date(tmp_path):
     """workbook_templates/lkjip-standar.xlsx is what the generator writes now.
 
-    Regenerate with `python scripts/build_templates.py`.
+    Regenerate with `python scripts/build.py`.
     """
     fresh = tmp_path / "lkjip-standar.xlsx"
     write_template(fresh)
@@ -222,7 +222,7 @@ def test_committed_standard_workbook_is_up_to_date(tmp_path):
     with zipfile.ZipFile(committed) as a, zipfile.ZipFile(fresh) as b:
         assert sorted(a.namelist()) == sorted(b.namelist())
         for name in a.namelist():
-            assert a.read(name) == b.read(name), f"{name} differs: run python scripts/build_templates.py"
+            assert a.read(name) == b.read(name), f"{name} differs: run python scripts/build.py"
 
 
 # ---------------------------------------------------------------- live formulas in LibreOffice

@@ -1,0 +1,355 @@
+"""The LKjIP chapter-III tables: Capaian, Perbandingan, Efisiensi, Rekap Anggaran.
+
+The structure of each table (which indicators, which groups, which budget
+rows under which parent) is decided from the data when `recompute` runs;
+every value in it is a formula over the input sheets, built from the rules
+in `rules.py`, so it follows the inputs live and its cached value comes from
+the same expression. Change the structure (add an indicator, move a budget
+row) and run recompute again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .book import Book
+from .checks import BudgetTree, Node, code_key
+from .formula import IF, Cell, Expr, eq, fn, resolve
+from .interpret import Data, Row
+from .layout import Layout
+from .rules import average_of, capped, efisiensi_of, kategori_of, penyerapan_of, rollup, setting
+
+CAPAIAN, PERBANDINGAN, EFISIENSI, REKAP = "Capaian", "Perbandingan", "Efisiensi", "Rekap Anggaran"
+MAX_ARGS = 250  # Excel allows 255 arguments per function
+
+
+@dataclass
+class Chart:
+    kind: str  # column | bar
+    title: str
+    categories: tuple[int, int, int]  # col, first row, last row
+    values: list[tuple[str, int, int, int, str]]  # (name, col, first, last, type)
+    anchor: tuple[int, int]
+    y_title: str = "%"
+
+
+@dataclass
+class OutputSheet:
+    """A generated sheet: its cells live in the Book; this says how it looks."""
+
+    name: str
+    widths: list[float]
+    headers: list[int] = field(default_factory=list)  # header rows
+    titles: list[int] = field(default_factory=list)  # section title rows
+    totals: list[int] = field(default_factory=list)  # total rows
+    number_formats: dict[int, str] = field(default_factory=dict)  # col -> number format
+    wrap: set[int] = field(default_factory=set)  # wrapped columns
+    indent: dict[int, int] = field(default_factory=dict)  # row -> indent level of the text column
+    text_col: int = 1
+    charts: list[Chart] = field(default_factory=list)
+    first_data_row: int = 3
+    last_row: int = 3
+
+
+def blank_or(e: Expr) -> Expr:
+    """A reference that shows nothing (not 0) when the cell is empty."""
+    return IF(eq(e, ""), "", e)
+
+
+def _chunks(cells: list[Expr]) -> list[Expr]:
+    if len(cells) <= MAX_ARGS:
+        return cells
+    return [fn("SUM", *cells[i : i + MAX_ARGS]) for i in range(0, len(cells), MAX_ARGS)]
+
+
+class _Sheet:
+    """Writes header and formula cells of one generated sheet into the book."""
+
+    def __init__(self, book: Book, layout: Layout, spec: OutputSheet) -> None:
+        self.book, self.layout, self.spec = book, layout, spec
+
+    def text(self, r: int, c: int, v: object) -> None:
+        self.book.set(self.spec.name, r, c, v)
+
+    def formula(self, r: int, c: int, e: Expr) -> Cell:
+        self.book.set_formula(self.spec.name, r, c, resolve(e, self.layout, "realisasi"))
+        return Cell(self.spec.name, r, c)
+
+    def header(self, r: int, labels: list[str]) -> None:
+        self.spec.headers.append(r)
+        for c, label in enumerate(labels):
+            self.text(r, c, label)
+
+
+def _input(layout: Layout, table: str, row: int, key: str) -> Cell:
+    sheet, col = layout.column(table, key)
+    return Cell(sheet, row, col)
+
+
+def _title(data: Data) -> str:
+    pd = data.field("perangkat_daerah") or "Perangkat Daerah"
+    return f"{pd} Tahun {data.tahun}" if data.tahun else str(pd)
+
+
+@dataclass
+class Chapter3:
+    sheets: list[OutputSheet]
+    iku_average: Cell | None = None
+
+
+def build_chapter3(data: Data, book: Book, tree: BudgetTree) -> Chapter3:
+    """Add the four chapter-III sheets to the book; return how to format them."""
+    layout = data.layout
+    realisasi_by_code: dict[str, Row] = {}
+    for r in data.rows["realisasi"]:
+        k = code_key(r.get("kode"))
+        if k is not None:
+            realisasi_by_code.setdefault(k, r)
+    indicators = [r for r in data.rows["iku"] if code_key(r.get("kode"))]
+    rekap, rekap_total = _rekap(data, book, tree)
+    capaian, average = _capaian(data, book, indicators, realisasi_by_code)
+    perbandingan = _perbandingan(data, book, indicators, realisasi_by_code)
+    efisiensi = _efisiensi(data, book, indicators, realisasi_by_code, average, rekap_total)
+    return Chapter3([capaian, perbandingan, efisiensi, rekap], average)
+
+
+# ---------------------------------------------------------------- Capaian
+
+
+def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, Row]):
+    layout = data.layout
+    spec = OutputSheet(CAPAIAN, [5, 10, 9, 34, 34, 10, 6, 11, 11, 11, 11, 14, 9],
+                       number_formats={9: "persen", 10: "persen", 12: "persen"}, wrap={3, 4})
+    s = _Sheet(book, layout, spec)
+    s.text(0, 0, f"Capaian Kinerja {_title(data)}")
+    spec.titles.append(0)
+    s.text(1, 0, "Batas capaian saat dirata-rata:")
+    s.formula(1, 3, setting("batas_capaian", "Tanpa Batas"))
+    s.header(3, ["No", "Kode", "Jenis", "Tujuan/Sasaran", "Indikator Kinerja", "Satuan", "IKU", "Target",
+                 "Realisasi", "Capaian (%)", "Capaian Dihitung (%)", "Kategori", "Acuan (%)"])
+    r = 4
+    spec.first_data_row = r
+    capped_cells: dict[int, Cell] = {}
+    iku_rows: list[Cell] = []
+    groups: dict[tuple[str, str], list[Cell]] = {}
+    for n, ind in enumerate(indicators, 1):
+        s.text(r, 0, n)
+        for c, key in ((1, "kode"), (2, "jenis"), (3, "pernyataan"), (4, "indikator"), (5, "satuan")):
+            s.formula(r, c, blank_or(_input(layout, "iku", ind.row, key)))
+        s.formula(r, 6, IF(eq(fn("TRIM", _input(layout, "iku", ind.row, "iku")), "Tidak"), "Tidak", "Ya"))
+        real = by_code.get(code_key(ind.get("kode")))
+        if real is not None:
+            for c, key in ((7, "target_berlaku"), (8, "realisasi_berlaku"), (9, "capaian"), (11, "kategori")):
+                s.formula(r, c, blank_or(_input(layout, "realisasi", real.row, key)))
+        cap = s.formula(r, 10, capped(Cell(CAPAIAN, r, 9)))
+        s.text(r, 12, 100)
+        capped_cells[r] = cap
+        if (ind.text("iku") or "").casefold() != "tidak":
+            iku_rows.append(cap)
+        key = ((ind.text("jenis") or "").casefold(), (ind.text("pernyataan") or "").casefold())
+        groups.setdefault(key, []).append(cap)
+        r += 1
+    last = r - 1
+    if indicators:
+        spec.charts.append(Chart("column", "Capaian per Indikator (%)", (1, 4, last),
+                                 [("Capaian (%)", 9, 4, last, "column"), ("Acuan 100%", 12, 4, last, "line")],
+                                 (r + 1, 1)))
+        r += 18
+    r += 1
+    s.text(r, 0, "Capaian per Tujuan/Sasaran")
+    spec.titles.append(r)
+    r += 1
+    s.header(r, ["No", "Jenis", "", "Tujuan/Sasaran", "Jumlah Indikator", "Indikator dengan Capaian",
+                 "", "", "", "Rata-rata Capaian (%)", "", "Kategori"])
+    r += 1
+    first_group = {}
+    for ind in indicators:
+        key = ((ind.text("jenis") or "").casefold(), (ind.text("pernyataan") or "").casefold())
+        first_group.setdefault(key, ind)
+    for n, (key, cells) in enumerate(groups.items(), 1):
+        ind = first_group[key]
+        s.text(r, 0, n)
+        s.formula(r, 1, blank_or(_input(layout, "iku", ind.row, "jenis")))
+        s.formula(r, 3, blank_or(_input(layout, "iku", ind.row, "pernyataan")))
+        s.text(r, 4, len(cells))
+        s.formula(r, 5, fn("COUNT", *_chunks(cells)))
+        avg = s.formula(r, 9, average_of(_chunks(cells)))
+        s.formula(r, 11, kategori_of(avg))
+        r += 1
+    r += 1
+    s.text(r, 0, "Rata-rata Capaian Indikator Kinerja Utama (IKU)")
+    spec.titles.append(r)
+    r += 1
+    s.header(r, ["", "", "", "Keterangan", "Jumlah Indikator IKU", "Indikator dengan Capaian", "", "", "",
+                 "Rata-rata Capaian (%)", "", "Kategori"])
+    r += 1
+    s.text(r, 3, "Seluruh IKU")
+    s.text(r, 4, len(iku_rows))
+    s.formula(r, 5, fn("COUNT", *_chunks(iku_rows)) if iku_rows else fn("SUM", 0))
+    average = s.formula(r, 9, average_of(_chunks(iku_rows)) if iku_rows else IF(True, "", ""))
+    s.formula(r, 11, kategori_of(average))
+    spec.totals.append(r)
+    spec.last_row = r
+    return spec, average
+
+
+# ---------------------------------------------------------------- Perbandingan
+
+
+def _perbandingan(data: Data, book: Book, indicators: list[Row], by_code: dict[str, Row]) -> OutputSheet:
+    layout = data.layout
+    tahun = data.tahun
+    y = (lambda off: f" ({tahun + off})") if tahun else (lambda off: "")
+    spec = OutputSheet(PERBANDINGAN, [5, 10, 34, 10, 10, 10, 11, 10, 10, 11, 11, 10, 11, 11, 11, 12],
+                       number_formats={6: "persen", 9: "persen", 10: "persen", 13: "persen", 15: "persen"},
+                       wrap={2})
+    s = _Sheet(book, layout, spec)
+    s.text(0, 0, f"Perbandingan Kinerja {_title(data)}")
+    spec.titles.append(0)
+    s.header(3, ["No", "Kode", "Indikator Kinerja", "Satuan", f"Target N-1{y(-1)}", f"Realisasi N-1{y(-1)}",
+                 f"Capaian N-1 (%){y(-1)}", "Target", "Realisasi", "Capaian (%)", "Perubahan Capaian (poin)",
+                 f"Realisasi N-2{y(-2)}", "Target Akhir Renstra", "Kemajuan Renstra (%)", "Standar Nasional",
+                 "Capaian Standar Nasional (%)"])
+    r = 4
+    spec.first_data_row = r
+    for n, ind in enumerate(indicators, 1):
+        real = by_code.get(code_key(ind.get("kode")))
+        s.text(r, 0, n)
+        s.formula(r, 1, blank_or(_input(layout, "iku", ind.row, "kode")))
+        s.formula(r, 2, blank_or(_input(layout, "iku", ind.row, "indikator")))
+        s.formula(r, 3, blank_or(_input(layout, "iku", ind.row, "satuan")))
+        if real is not None:
+            keys = ((4, "target_n1"), (5, "realisasi_n1"), (6, "capaian_n1"), (7, "target_berlaku"),
+                    (8, "realisasi_berlaku"), (9, "capaian"), (11, "realisasi_n2"), (12, "target_renstra"),
+                    (13, "kemajuan_renstra"), (14, "standar_nasional"), (15, "capaian_standar"))
+            for c, key in keys:
+                s.formula(r, c, blank_or(_input(layout, "realisasi", real.row, key)))
+            now, before = Cell(PERBANDINGAN, r, 9), Cell(PERBANDINGAN, r, 6)
+            s.formula(r, 10, IF(fn("AND", fn("ISNUMBER", now), fn("ISNUMBER", before)),
+                                fn("ROUND", now - before, 2), ""))
+        r += 1
+    spec.last_row = r - 1
+    return spec
+
+
+# ---------------------------------------------------------------- Efisiensi
+
+
+def _efisiensi(data: Data, book: Book, indicators: list[Row], by_code: dict[str, Row], average: Cell | None,
+               total: tuple[Cell, Cell] | None) -> OutputSheet:
+    layout = data.layout
+    spec = OutputSheet(EFISIENSI, [5, 10, 40, 11, 17, 17, 11, 12, 14],
+                       number_formats={3: "persen", 4: "rupiah", 5: "rupiah", 6: "persen", 7: "desimal"},
+                       wrap={2})
+    s = _Sheet(book, layout, spec)
+    s.text(0, 0, f"Efisiensi Penggunaan Sumber Daya {_title(data)}")
+    spec.titles.append(0)
+    s.text(1, 0, "Metode efisiensi:")
+    method = s.formula(1, 3, setting("metode_efisiensi", "Selisih"))
+    s.text(2, 0, "Selisih = capaian - penyerapan (poin); Indeks = capaian / penyerapan (efisien bila >= 1); "
+                 "Sisa Anggaran = 100 - penyerapan, hanya bila capaian >= 100.")
+    s.header(3, ["No", "Kode", "Indikator Kinerja", "Capaian (%)", "Pagu (Rp)", "Realisasi Anggaran (Rp)",
+                 "Penyerapan (%)", "Efisiensi", "Metode"])
+    r = 4
+    spec.first_data_row = r
+    for n, ind in enumerate(indicators, 1):
+        real = by_code.get(code_key(ind.get("kode")))
+        s.text(r, 0, n)
+        s.formula(r, 1, blank_or(_input(layout, "iku", ind.row, "kode")))
+        s.formula(r, 2, blank_or(_input(layout, "iku", ind.row, "indikator")))
+        if real is not None:
+            for c, key in ((3, "capaian"), (4, "pagu_terkait"), (5, "realisasi_anggaran_terkait"),
+                           (6, "penyerapan_terkait"), (7, "efisiensi")):
+                s.formula(r, c, blank_or(_input(layout, "realisasi", real.row, key)))
+        s.formula(r, 8, method)
+        r += 1
+    s.text(r, 2, "Keseluruhan: rata-rata capaian IKU terhadap penyerapan seluruh anggaran")
+    if average is not None:
+        cap = s.formula(r, 3, blank_or(average))
+    else:
+        cap = Cell(EFISIENSI, r, 3)
+    if total is not None:
+        pagu = s.formula(r, 4, blank_or(total[0]))
+        real = s.formula(r, 5, blank_or(total[1]))
+        peny = s.formula(r, 6, penyerapan_of(pagu, real))
+        s.formula(r, 7, efisiensi_of(cap, peny))
+    s.formula(r, 8, method)
+    spec.totals.append(r)
+    spec.last_row = r
+    return spec
+
+
+# ---------------------------------------------------------------- Rekap Anggaran
+
+
+def _rekap(data: Data, book: Book, tree: BudgetTree):
+    layout = data.layout
+    spec = OutputSheet(REKAP, [20, 13, 50, 17, 17, 17, 11, 16],
+                       number_formats={3: "rupiah", 4: "rupiah", 5: "rupiah", 6: "persen", 7: "rupiah"},
+                       wrap={2}, text_col=2)
+    s = _Sheet(book, layout, spec)
+    s.text(0, 0, f"Realisasi Anggaran {_title(data)}")
+    spec.titles.append(0)
+    s.header(3, ["Kode", "Jenis", "Uraian", "Pagu Awal (Rp)", "Pagu (Rp)", "Realisasi (Rp)", "Penyerapan (%)",
+                 "Sisa Anggaran (Rp)"])
+    money = (("pagu_awal", 3), ("pagu", 4), ("realisasi_anggaran", 5))
+    where: dict[int, int] = {}  # id(node) -> rekap row
+    order: list[Node] = []
+
+    def walk(node: Node) -> None:
+        if node.level <= 3:
+            order.append(node)
+        for child in node.children:
+            walk(child)
+
+    for root in tree.roots:
+        walk(root)
+    r = 4
+    spec.first_data_row = r
+    for node in order:
+        where[id(node)] = r
+        r += 1
+    for node in reversed(order):  # children before parents: nothing depends on a later row
+        rr = where[id(node)]
+        s.formula(rr, 0, blank_or(_input(layout, "anggaran", node.row.row, "kode")))
+        s.formula(rr, 1, blank_or(_input(layout, "anggaran", node.row.row, "jenis")))
+        s.formula(rr, 2, blank_or(_input(layout, "anggaran", node.row.row, "uraian")))
+        spec.indent[rr] = node.level - 1
+        for key, c in money:
+            kids = [Cell(REKAP, where[id(k)], c) if id(k) in where
+                    else _input(layout, "anggaran", k.row.row, key) for k in node.children]
+            s.formula(rr, c, rollup(_input(layout, "anggaran", node.row.row, key), _chunks(kids)))
+        _penyerapan_sisa(s, rr)
+    total_row = r
+    s.text(total_row, 2, "JUMLAH")
+    for _key, c in money:
+        tops = [Cell(REKAP, where[id(n)], c) for n in tree.roots if id(n) in where]
+        s.formula(total_row, c, IF(eq(fn("COUNT", *_chunks(tops)), 0), "", fn("SUM", *_chunks(tops)))
+                  if tops else fn("SUM", 0))
+    _penyerapan_sisa(s, total_row)
+    spec.totals.append(total_row)
+    spec.last_row = total_row
+    programs = [n for n in tree.roots if id(n) in where]
+    if programs:
+        r = total_row + 2
+        s.text(r, 0, "Penyerapan per Program")
+        spec.titles.append(r)
+        r += 1
+        s.header(r, ["Kode", "", "Program", "", "", "", "Penyerapan (%)"])
+        first = r + 1
+        for n in programs:
+            r += 1
+            src = where[id(n)]
+            s.formula(r, 0, blank_or(Cell(REKAP, src, 0)))
+            s.formula(r, 2, blank_or(Cell(REKAP, src, 2)))
+            s.formula(r, 6, blank_or(Cell(REKAP, src, 6)))
+        spec.charts.append(Chart("bar", "Penyerapan Anggaran per Program (%)", (2, first, r),
+                                 [("Penyerapan (%)", 6, first, r, "bar")], (r + 2, 0)))
+        spec.last_row = r
+    return spec, (Cell(REKAP, total_row, 4), Cell(REKAP, total_row, 5))
+
+
+def _penyerapan_sisa(s: _Sheet, r: int) -> None:
+    pagu, real = Cell(REKAP, r, 4), Cell(REKAP, r, 5)
+    s.formula(r, 6, penyerapan_of(pagu, real))
+    s.formula(r, 7, IF(fn("AND", fn("ISNUMBER", pagu), fn("ISNUMBER", real)), fn("ROUND", pagu - real, 2), ""))

@@ -1,0 +1,377 @@
+"""Checks across cells, rows and sheets: small functions that yield Issues.
+
+Cell-level problems (unreadable numbers, units, choices) are found while
+parsing (`interpret.py`); these checks need more than one cell: codes that
+must exist or be unique, targets against realisasi, the budget hierarchy and
+its sums, scales, and formulas overwritten by typed values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from .book import Book
+from .interpret import Cell, Data, Row
+from .numbers import read_number
+from .reader import cell_name
+from .report import Issue, format_number, issue
+from .rules import IMPLAUSIBLE_RATIO
+
+LEVELS = {"program": 1, "kegiatan": 2, "sub kegiatan": 3, "rekening": 4}
+MONEY = ("pagu_awal", "pagu", "realisasi_anggaran")
+_PERIODE = re.compile(r"^\s*(\d{4})\s*[-–—]\s*(\d{4})\s*$")
+
+
+def run_checks(data: Data, book: Book) -> list[Issue]:
+    out: list[Issue] = []
+    for check in (check_codes, check_identity, check_grades, check_targets, check_scales):
+        out.extend(check(data))
+    out.extend(check_budget(data, budget_tree(data)))
+    out.extend(check_realisasi_present(data, book))
+    out.extend(check_overwritten(data, book))
+    return out
+
+
+def code_key(cell: Cell | None) -> str | None:
+    """A code as Excel's MATCH compares it: exact text, case-insensitive."""
+    if cell is None or not isinstance(cell.written, str) or not cell.written.strip():
+        return None
+    return cell.written.casefold()
+
+
+def _rows(data: Data, table: str) -> list[Row]:
+    return [r for r in data.rows.get(table, []) if not r.is_total]
+
+
+def iku_index(data: Data) -> dict[str, Row]:
+    out: dict[str, Row] = {}
+    for r in _rows(data, "iku"):
+        k = code_key(r.get("kode"))
+        if k is not None:
+            out.setdefault(k, r)
+    return out
+
+
+# ---------------------------------------------------------------- codes
+
+
+def check_codes(data: Data) -> Iterator[Issue]:
+    for table in ("iku", "pk", "realisasi", "anggaran"):
+        seen: dict[str, Cell] = {}
+        for r in _rows(data, table):
+            cell = r.get("kode")
+            k = code_key(cell)
+            if k is None:
+                continue
+            if k in seen:
+                yield issue("kode-ganda", cell.sheet, cell.a1, value=cell.written, other=seen[k].a1)
+            else:
+                seen[k] = cell
+    known = iku_index(data)
+    for table, key in (("pk", "kode"), ("realisasi", "kode"), ("anggaran", "kode_indikator")):
+        for r in _rows(data, table):
+            cell = r.get(key)
+            k = code_key(cell)
+            if k is not None and k not in known:
+                yield issue("kode-tidak-dikenal", cell.sheet, cell.a1, value=cell.written)
+    with_target = {code_key(r.get("kode")) for r in _rows(data, "pk")
+                   if not (r.get("target").empty and r.get("target_perubahan").empty)}
+    for k, r in known.items():
+        if k not in with_target:
+            yield issue("target-pk-tidak-ada", r.get("kode").sheet, r.get("kode").a1, value=r.get("kode").written)
+
+
+def check_realisasi_present(data: Data, book: Book) -> Iterator[Issue]:
+    tl = data.layout.tables["realisasi"]
+    have = set()
+    for r in _rows(data, "realisasi"):
+        k = code_key(r.get("kode"))
+        if k is None:
+            continue
+        have.add(k)
+        v = book.value(tl.sheet, r.row, tl.columns["realisasi_berlaku"])
+        if v in (None, "") and k in iku_index(data):
+            cell = r.get("realisasi")
+            yield issue("realisasi-kosong", cell.sheet, cell.a1, value=r.get("kode").written)
+    for k, r in iku_index(data).items():
+        if k not in have:
+            cell = r.get("kode")
+            yield issue("realisasi-tidak-ada", cell.sheet, cell.a1, value=cell.written)
+
+
+# ---------------------------------------------------------------- identity
+
+
+def check_identity(data: Data) -> Iterator[Issue]:
+    tahun = data.tahun
+    periode = data.identity["periode_renstra"]
+    m = _PERIODE.match(periode.text or "")
+    if tahun is not None and m:
+        start, end = int(m.group(1)), int(m.group(2))
+        if not start <= tahun <= end:
+            cell = data.identity["tahun"]
+            yield issue("tahun-di-luar-renstra", cell.sheet, cell.a1, value=tahun, expected=periode.text)
+    scale = data.identity["skala_kategori"]
+    if scale.text and scale.text.casefold() not in data.kategori_scales:
+        names = sorted({n for n in (r.text("skala") for r in data.rows.get("kategori", [])) if n})
+        yield issue("pilihan-tidak-dikenal", scale.sheet, scale.a1, value=scale.text, column="Skala Kategori",
+                    choices=", ".join(names) or "Permendagri 86/2017")
+
+
+# ---------------------------------------------------------------- targets and grades
+
+_VALUE_COLUMNS = {
+    "iku": ("target_renstra", "standar_nasional"),
+    "pk": ("target", "target_perubahan"),
+    "realisasi": ("tw1", "tw2", "tw3", "tw4", "realisasi", "target_n1", "realisasi_n1", "realisasi_n2"),
+}
+
+
+def check_grades(data: Data) -> Iterator[Issue]:
+    """A grade must be on the scale its indicator's Satuan names, and only for Positif."""
+    iku = iku_index(data)
+    for table, keys in _VALUE_COLUMNS.items():
+        for r in _rows(data, table):
+            ind = iku.get(code_key(r.get("kode")) or "")
+            if ind is None:
+                continue
+            satuan = ind.text("satuan") or ""
+            scale = data.grades.get(satuan.casefold())
+            negatif = (ind.text("polaritas") or "").casefold() == "negatif"
+            for key, cell in r.cells.items():
+                rd = cell.reading
+                if rd is None or rd.kind != "predikat" or not (key in keys or key.startswith("pola")):
+                    continue
+                if scale is None or rd.grade.strip().casefold() not in scale:
+                    yield issue("predikat-tidak-dikenal", cell.sheet, cell.a1, value=rd.grade, satuan=satuan or "-")
+                elif negatif and "target" in key:
+                    yield issue("predikat-pada-negatif", cell.sheet, cell.a1, value=rd.grade)
+
+
+def effective_target(row: Row) -> Cell:
+    """The PK target in force: Target Perubahan when filled, else Target."""
+    tp = row.get("target_perubahan")
+    return tp if tp is not None and not tp.empty else row.get("target")
+
+
+def check_targets(data: Data) -> Iterator[Issue]:
+    pk = {code_key(r.get("kode")): r for r in _rows(data, "pk")}
+    for r in pk.values():
+        t = effective_target(r)
+        if t.number == 0:
+            yield issue("target-nol", t.sheet, t.a1)
+    for r in _rows(data, "realisasi"):
+        target_row = pk.get(code_key(r.get("kode")))
+        pairs = [(r.get("realisasi"), effective_target(target_row) if target_row else None),
+                 (r.get("realisasi_n1"), r.get("target_n1"))]
+        yield from _implausible(pairs)
+    for r in _rows(data, "anggaran"):
+        yield from _implausible([(r.get("realisasi_kinerja"), r.get("target"))])
+
+
+def _implausible(pairs: list[tuple[Cell | None, Cell | None]]) -> Iterator[Issue]:
+    for real, target in pairs:
+        if real is None or target is None:
+            continue
+        rv, tv = real.number, target.number
+        if rv is None and target.reading is not None and target.reading.kind == "rentang":
+            continue
+        if rv is None or tv is None or rv <= 0 or tv <= 0:
+            continue
+        if max(rv / tv, tv / rv) > IMPLAUSIBLE_RATIO:
+            yield issue("realisasi-tidak-wajar", real.sheet, real.a1, value=real.raw, expected=target.raw,
+                        ratio=int(IMPLAUSIBLE_RATIO))
+
+
+# ---------------------------------------------------------------- scales
+
+
+def check_scales(data: Data) -> Iterator[Issue]:
+    bands: dict[str, list[tuple[float, float | None, Row]]] = {}
+    for r in data.rows.get("kategori", []):
+        name, low = r.text("skala"), r.number("batas_bawah")
+        if name and low is not None:
+            bands.setdefault(name, []).append((low, r.number("batas_atas"), r))
+    for name, items in bands.items():
+        lows = [b[0] for b in items]
+        first = items[0][2].get("skala")
+        dup = sorted({x for x in lows if lows.count(x) > 1})
+        if dup:
+            yield issue("skala-tidak-valid", first.sheet, first.a1, value=name,
+                        why=f"batas bawah {', '.join(format_number(x) for x in dup)} dipakai lebih dari sekali")
+        if min(lows) > 0:
+            yield issue("skala-celah", first.sheet, first.a1, value=name,
+                        why=f"tidak ada kategori untuk capaian di bawah {format_number(min(lows))}")
+        ordered = sorted(items, key=lambda b: b[0])
+        for (lo, hi, row), (nlo, _nhi, nrow) in zip(ordered, ordered[1:]):
+            if hi is None:
+                continue
+            cell = row.get("batas_atas")
+            if hi < nlo:
+                yield issue("skala-celah", cell.sheet, cell.a1, value=name,
+                            why=f"celah antara {format_number(hi)} dan {format_number(nlo)}: capaian di antaranya "
+                                f"tidak tercakup oleh kategori yang tertulis")
+            elif hi > nlo:
+                yield issue("skala-celah", cell.sheet, cell.a1, value=name,
+                            why=f"kategori yang tumpang tindih ({format_number(lo)}-{format_number(hi)} dan mulai "
+                                f"{format_number(nlo)})")
+    grades: dict[str, dict[str, Cell]] = {}
+    for r in data.rows.get("predikat", []):
+        name, grade = r.text("skala_predikat"), r.text("predikat")
+        if not (name and grade):
+            continue
+        seen = grades.setdefault(name.casefold(), {})
+        if grade.casefold() in seen:
+            cell = r.get("predikat")
+            yield issue("skala-tidak-valid", cell.sheet, cell.a1, value=name,
+                        why=f"predikat {grade} tertulis lebih dari sekali")
+        seen[grade.casefold()] = r.get("predikat")
+
+
+# ---------------------------------------------------------------- budget
+
+
+@dataclass
+class Node:
+    row: Row
+    level: int
+    parent: Node | None = None
+    children: list[Node] = field(default_factory=list)
+
+    def own(self, key: str) -> float | None:
+        return self.row.number(key)
+
+    def amount(self, key: str) -> float | None:
+        """Money of this row: the sum of its children if any has some, else its own."""
+        kids = [a for a in (c.amount(key) for c in self.children) if a is not None]
+        return sum(kids) if kids else self.own(key)
+
+    def children_sum(self, key: str) -> float | None:
+        kids = [a for a in (c.amount(key) for c in self.children) if a is not None]
+        return sum(kids) if kids else None
+
+
+@dataclass
+class BudgetTree:
+    roots: list[Node]
+    nodes: list[Node]
+    totals: list[Row]
+    orphans: list[Node]
+
+
+def budget_tree(data: Data) -> BudgetTree:
+    """Program > Kegiatan > Sub Kegiatan > Rekening from row order: each row belongs
+    to the nearest row above it of a higher level (Permendagri 90/2019 hierarchy)."""
+    roots: list[Node] = []
+    nodes: list[Node] = []
+    orphans: list[Node] = []
+    stack: list[Node] = []
+    totals = [r for r in data.rows.get("anggaran", []) if r.is_total]
+    for r in _rows(data, "anggaran"):
+        level = LEVELS.get((r.text("jenis") or "").casefold())
+        if level is None:
+            continue
+        node = Node(r, level)
+        nodes.append(node)
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        if stack:
+            node.parent = stack[-1]
+            stack[-1].children.append(node)
+        else:
+            roots.append(node)
+            if level > 1:
+                orphans.append(node)
+        stack.append(node)
+    return BudgetTree(roots, nodes, totals, orphans)
+
+
+def check_budget(data: Data, tree: BudgetTree) -> Iterator[Issue]:
+    labels = {c.key: c.label for c in data.layout.contract.table("anggaran").columns}
+    for node in tree.orphans:
+        cell = node.row.get("jenis")
+        yield issue("induk-tidak-ada", cell.sheet, cell.a1, jenis=node.row.text("jenis"),
+                    parent={2: "program", 3: "kegiatan", 4: "sub kegiatan"}[node.level])
+    for node in tree.nodes:
+        r = node.row
+        if node.children:
+            for key in MONEY:
+                typed, total = node.own(key), node.children_sum(key)
+                if typed is not None and total is not None and abs(typed - total) > 0.5:
+                    cell = r.get(key)
+                    yield issue("jumlah-induk-tidak-sesuai", cell.sheet, cell.a1, value=typed, expected=total,
+                                diff=typed - total, column=labels[key], jenis=r.text("jenis"),
+                                uraian=_short(r.text("uraian")))
+        pagu, real = node.own("pagu"), node.own("realisasi_anggaran")
+        if pagu is not None and real is not None and real > pagu + 0.5:
+            cell = r.get("realisasi_anggaran")
+            yield issue("realisasi-melebihi-pagu", cell.sheet, cell.a1, value=real, expected=pagu)
+        parent = node.parent
+        kode, parent_kode = r.text("kode") or "", parent.row.text("kode") if parent else ""
+        if parent and "." in kode and parent_kode and not kode.startswith(parent_kode + "."):
+            cell = r.get("kode")
+            yield issue("kode-tidak-sesuai-induk", cell.sheet, cell.a1, value=kode, expected=parent_kode)
+        link = code_key(r.get("kode_indikator"))
+        up = node.parent
+        while link and up is not None:
+            if code_key(up.row.get("kode_indikator")) == link:
+                cell = r.get("kode_indikator")
+                yield issue("indikator-dihitung-ganda", cell.sheet, cell.a1, value=cell.written,
+                            other=f"{up.row.text('jenis')} {up.row.text('kode') or ''} di baris {up.row.row + 1}")
+                break
+            up = up.parent
+    for total_row in tree.totals:
+        for key in MONEY:
+            typed = total_row.number(key)
+            amounts = [a for a in (n.amount(key) for n in tree.roots) if a is not None]
+            if typed is not None and amounts and abs(typed - sum(amounts)) > 0.5:
+                cell = total_row.get(key)
+                yield issue("jumlah-total-tidak-sesuai", cell.sheet, cell.a1, value=typed, expected=sum(amounts),
+                            diff=typed - sum(amounts), column=labels[key])
+
+
+def _short(text: str | None, n: int = 60) -> str:
+    text = text or ""
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# ---------------------------------------------------------------- overwritten formulas
+
+
+def check_overwritten(data: Data, book: Book) -> Iterator[Issue]:
+    """A value typed where a formula belongs, compared with what the formula gives."""
+    for key, rows in data.rows.items():
+        tl = data.layout.tables[key]
+        known = data.source.sheet(tl.sheet)
+        formulas_known = known is not None and known.formulas_known
+        for r in rows:
+            for col_key, cell in r.typed_derived.items():
+                computed = book.value(tl.sheet, r.row, tl.columns[col_key])
+                if same_value(cell.raw, computed):
+                    if formulas_known:
+                        yield issue("rumus-dipulihkan", cell.sheet, cell.a1)
+                else:
+                    yield issue("rumus-tertimpa", cell.sheet, cell_name(r.row, tl.columns[col_key]),
+                                value=cell.raw, expected=_shown(computed))
+
+
+def same_value(typed: object, computed: object) -> bool:
+    """Whether a typed value says what the formula says (2 decimals, text case-insensitive)."""
+    if computed in (None, ""):
+        return typed in (None, "") or (isinstance(typed, str) and not typed.strip())
+    if isinstance(computed, (int, float)) and not isinstance(computed, bool):
+        reading = read_number(typed)
+        if reading.kind != "angka":
+            return False
+        return abs(reading.value - computed) < 0.005 + 1e-9 * abs(computed)
+    return isinstance(typed, str) and " ".join(typed.split()).casefold() == str(computed).casefold()
+
+
+def _shown(v: object) -> str:
+    if v in (None, ""):
+        return "(kosong)"
+    if isinstance(v, float):
+        return format_number(round(v, 2))
+    return str(v)

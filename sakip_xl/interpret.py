@@ -1,0 +1,548 @@
+"""From a read workbook to the contract: where everything is, and what each cell means.
+
+Sheets are found by name (case and spacing tolerant), header rows by their
+labels anywhere near the top, columns by label whatever their order. Every
+input cell is parsed by its column's type; the value that will be written
+back (and that the formulas see) is decided here: text numbers read without
+doubt become numbers, everything else stays as typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .book import Book
+from .contract import NUMERIC_TYPES, Column, Contract, Table, label_year, load_contract, normalize_label
+from .engine import install_formulas, write_default_scales
+from .errors import ContractError
+from .formula import number_to_text
+from .layout import Layout, TableLayout
+from .numbers import Reading, read_number, read_realisasi, read_target, same_unit
+from .reader import SourceSheet, SourceWorkbook, cell_name
+from .report import Issue, format_number, issue
+from .rules import GRADE_SCALES, KATEGORI_SCALES
+
+HEADER_SCAN_ROWS = 50
+_TOTAL_ROW = re.compile(r"^\s*(jumlah|total)\b", re.I)
+_PERIODE = re.compile(r"^\s*(\d{4})\s*[-–—]\s*(\d{4})\s*$")
+
+
+@dataclass
+class Cell:
+    """One input cell: as typed, as understood, and as written back."""
+
+    sheet: str
+    row: int
+    col: int
+    raw: object
+    written: object
+    reading: Reading | None = None
+    text: str | None = None  # trimmed text of text-like columns (codes, choices)
+
+    @property
+    def a1(self) -> str:
+        return cell_name(self.row, self.col)
+
+    @property
+    def number(self) -> float | None:
+        r = self.reading
+        return r.value if r is not None and r.kind == "angka" else None
+
+    @property
+    def empty(self) -> bool:
+        if self.reading is not None:
+            return self.reading.kind == "kosong"
+        return self.text in (None, "")
+
+
+@dataclass
+class Row:
+    row: int
+    cells: dict[str, Cell]
+    typed_derived: dict[str, Cell] = field(default_factory=dict)  # values typed where formulas belong
+    is_total: bool = False
+
+    def get(self, key: str) -> Cell | None:
+        return self.cells.get(key)
+
+    def text(self, key: str) -> str | None:
+        c = self.cells.get(key)
+        return c.text if c is not None else None
+
+    def number(self, key: str) -> float | None:
+        c = self.cells.get(key)
+        return c.number if c is not None else None
+
+
+@dataclass
+class Data:
+    """A filled workbook, located and parsed."""
+
+    source: SourceWorkbook
+    layout: Layout
+    identity: dict[str, Cell]
+    rows: dict[str, list[Row]]
+    other_cells: dict[str, dict[tuple[int, int], object]]  # everything else on the contract sheets
+    extra_sheets: list[SourceSheet]
+    grades: dict[str, dict[str, float]]  # scale (casefold) -> grade (casefold) -> rank
+    kategori_scales: dict[str, list[tuple[float, str]]]
+    issues: list[Issue]
+    skala_missing: bool = False
+
+    def field(self, key: str) -> object:
+        c = self.identity.get(key)
+        if c is None or c.text in (None, ""):
+            return None
+        return c.written
+
+    @property
+    def tahun(self) -> int | None:
+        v = self.field("tahun")
+        return int(v) if isinstance(v, (int, float)) and 1900 <= v <= 2200 else None
+
+
+def interpret(source: SourceWorkbook, contract: Contract | None = None) -> Data:
+    """Locate the contract in a workbook and parse its inputs. Raises ContractError."""
+    contract = contract or load_contract()
+    return _Interpreter(source, contract).run()
+
+
+class _Interpreter:
+    def __init__(self, source: SourceWorkbook, contract: Contract) -> None:
+        self.source = source
+        self.contract = contract
+        self.issues: list[Issue] = []
+        self.text_number_styles: list[tuple[Cell, str]] = []
+        self.grades: dict[str, dict[str, float]] = {}  # known once Skala is parsed
+        self._all_grades: set[str] = set()
+        self._satuan: dict[str, str] = {}  # IKU kode (casefold) -> Satuan
+
+    # -- locating
+
+    def run(self) -> Data:
+        c = self.contract
+        sheets: dict[str, SourceSheet | None] = {s.key: self.source.sheet(s.name) for s in c.sheets}
+        ident = self.source.sheet(c.identity_sheet)
+        missing = [c.identity_sheet] if ident is None else []
+        missing += [s.name for s in c.sheets if sheets[s.key] is None and s.key != "skala"]
+        if missing:
+            raise ContractError(
+                f"{self.source.path.name}: lembar wajib tidak ada: {', '.join(missing)}. "
+                "Pakai buku kerja dari sakip-xl template."
+            )
+        skala_missing = sheets["skala"] is None
+        if skala_missing:
+            sheets["skala"] = SourceSheet(c.sheet("skala").name, {})
+            self.issues.append(issue("skala-tidak-ada", "Skala"))
+        tables: dict[str, TableLayout] = {}
+        missing_cols: list[str] = []
+        for sdef in c.sheets:
+            sh = sheets[sdef.key]
+            found = [self._locate(sh, t, missing_cols, default=skala_missing) for t in sdef.tables]
+            self._assign_missing_columns(sh, found)
+            for tl in found:
+                tables[tl.key] = tl
+        if missing_cols:
+            raise ContractError(f"{self.source.path.name}: kolom wajib tidak ada: {'; '.join(missing_cols)}.")
+        fields = self._locate_identity(ident)
+        layout = Layout(c, tables, ident.name, fields)
+        used = {s.name: set() for s in [ident, *[sheets[k] for k in sheets]]}
+        identity = self._parse_identity(ident, fields, used[ident.name])
+        rows: dict[str, list[Row]] = {}
+        grades, scales = self._parse_skala(sheets["skala"], tables, rows, used, skala_missing)
+        self.grades = grades
+        self._all_grades = {g for scale in grades.values() for g in scale}
+        for key in ("iku", "pk", "realisasi", "anggaran"):
+            rows[key] = self._parse_rows(sheets[c.table(key).sheet], tables[key], used)
+            if key == "iku":
+                self._satuan = {r.text("kode").casefold(): r.text("satuan") or "" for r in rows["iku"] if r.text("kode")}
+        self._check_header_years(tables, identity)
+        self._flag_mixed_styles()
+        other = {}
+        for s in [ident, *sheets.values()]:
+            other[s.name] = {rc: v for rc, v in s.cells.items() if rc not in used[s.name]}
+        contract_sheets = {s.name for s in [ident, *sheets.values()]}
+        extra = [s for s in self.source.sheets if s.name not in contract_sheets]
+        return Data(self.source, layout, identity, rows, other, extra, grades, scales, self.issues, skala_missing)
+
+    def _locate(self, sh: SourceSheet, table: Table, missing: list[str], default: bool) -> TableLayout:
+        c = self.contract
+        labels = {normalize_label(col.label): col.key for col in table.columns}
+        by_row: dict[int, dict[int, object]] = {}
+        for (r, col), v in sh.cells.items():
+            if r < HEADER_SCAN_ROWS and isinstance(v, str):
+                by_row.setdefault(r, {})[col] = v
+        best: tuple[int, dict[str, int]] | None = None
+        for r in sorted(by_row):
+            found: dict[str, int] = {}
+            for col in sorted(by_row[r]):
+                key = labels.get(normalize_label(by_row[r][col]))
+                if key is not None:
+                    if key in found:
+                        self.issues.append(issue("kolom-ganda", sh.name, cell_name(r, col),
+                                                 column=by_row[r][col], used=cell_name(r, found[key])))
+                    else:
+                        found[key] = col
+            if len(found) >= 2 and (best is None or len(found) > len(best[1])):
+                best = (r, found)
+        if best is None:
+            if default:  # a Skala sheet added by sakip-xl: standard positions
+                header = c.header_row - 1
+                cols = {col.key: table.first_column - 1 + i for i, col in enumerate(table.columns)}
+                last = header + c.capacities["scale_rows"]
+                return TableLayout(table, sh.name, header, cols, header + 1, last)
+            best = (c.header_row - 1, {})
+        header, cols = best
+        for col in table.columns:
+            if col.required and col.key not in cols:
+                missing.append(f"{sh.name} '{col.label}'")
+        header_text = {k: str(by_row.get(header, {}).get(v, "")) for k, v in cols.items()}
+        tl = TableLayout(table, sh.name, header, cols, header + 1, header + 1, header_text=header_text)
+        for col, text in by_row.get(header, {}).items():
+            if col in cols.values():
+                continue
+            norm = normalize_label(text)
+            for p in table.patterns:
+                m = p.regex.match(norm)
+                if m:
+                    tl.pattern_columns[col] = (p.key, int(m.group(1)))
+                    break
+        return tl
+
+    def _assign_missing_columns(self, sh: SourceSheet, tables: list[TableLayout]) -> None:
+        """Give derived and optional columns absent from the file a place to the right."""
+        taken = {c for t in tables for c in [*t.columns.values(), *t.pattern_columns]}
+        header = tables[0].header_row
+        for (r, c) in sh.cells:
+            if r == header:
+                taken.add(c)
+        nxt = max([*taken, sh.n_cols - 1, -1]) + 1
+        for t in tables:
+            for col in t.table.columns:
+                if col.key not in t.columns:
+                    t.columns[col.key] = nxt
+                    nxt += 1
+            # the staff's own columns on the header row
+            if len(tables) == 1:
+                for (r, c), v in sh.cells.items():
+                    if r == header and c not in t.columns.values() and c not in t.pattern_columns:
+                        t.extra_columns[c] = str(v)
+                        self.issues.append(issue("kolom-tambahan", sh.name, cell_name(r, c), column=v))
+
+    def _locate_identity(self, sh: SourceSheet) -> dict[str, tuple[int, int]]:
+        labels = {normalize_label(f.label): f.key for f in self.contract.fields}
+        fields: dict[str, tuple[int, int]] = {}
+        for (r, c), v in sorted(sh.cells.items()):
+            if isinstance(v, str):
+                key = labels.get(normalize_label(v))
+                if key is not None and key not in fields:
+                    fields[key] = (r, c + 1)
+        nxt = max([r for r, _ in sh.cells] + [self.contract.first_data_row - 2]) + 1
+        value_col = next(iter(fields.values()))[1] if fields else 1
+        for f in self.contract.fields:
+            if f.key not in fields:
+                fields[f.key] = (nxt, value_col)
+                if f.required:
+                    self.issues.append(issue("label-tidak-ada", sh.name, cell_name(nxt, value_col - 1),
+                                             label=f.label))
+                nxt += 1
+        return fields
+
+    # -- parsing
+
+    def _parse_identity(self, sh: SourceSheet, fields: dict[str, tuple[int, int]], used: set) -> dict[str, Cell]:
+        out: dict[str, Cell] = {}
+        for f in self.contract.fields:
+            r, c = fields[f.key]
+            raw = sh.cells.get((r, c))
+            used.add((r, c))
+            cell = Cell(sh.name, r, c, raw, raw, text=_text(raw))
+            out[f.key] = cell
+            if f.generated:
+                if cell.text and cell.text != self.contract.template_version:
+                    self.issues.append(issue("versi-templat", sh.name, cell.a1, value=cell.text,
+                                             expected=self.contract.template_version))
+                cell.written = self.contract.template_version
+                continue
+            if cell.text in (None, ""):
+                if f.required:
+                    self.issues.append(issue("isian-wajib-kosong", sh.name, cell.a1, column=f.label))
+                continue
+            if f.type == "tahun":
+                year = _year(raw)
+                if year is None:
+                    self.issues.append(issue("tahun-tidak-valid", sh.name, cell.a1, value=raw))
+                else:
+                    cell.written = year
+                    if isinstance(raw, str):
+                        self.issues.append(issue("teks-angka-diubah", sh.name, cell.a1, value=raw, expected=year))
+            elif f.type == "periode" and not _PERIODE.match(cell.text):
+                self.issues.append(issue("periode-tidak-valid", sh.name, cell.a1, value=raw))
+            elif f.choices and _choice(cell.text, f.choices) is None:
+                self.issues.append(issue("pilihan-tidak-dikenal", sh.name, cell.a1, value=raw, column=f.label,
+                                         choices=", ".join(f.choices)))
+        return out
+
+    def _parse_skala(self, sh: SourceSheet, tables: dict[str, TableLayout], rows: dict, used: dict,
+                     missing: bool):
+        grades: dict[str, dict[str, float]] = {}
+        scales: dict[str, list[tuple[float, str]]] = {}
+        if missing:
+            rows["kategori"], rows["predikat"] = [], []
+            for name, bands in KATEGORI_SCALES.items():
+                scales[name.casefold()] = [(float(b), k) for b, k in bands]
+            for name, gs in GRADE_SCALES.items():
+                grades[name.casefold()] = {g.casefold(): float(r) for g, r in gs}
+            return grades, scales
+        for key in ("kategori", "predikat"):
+            rows[key] = self._parse_rows(sh, tables[key], used)
+        for r in rows["kategori"]:
+            name, bound = r.text("skala"), r.number("batas_bawah")
+            if name and bound is not None:
+                scales.setdefault(name.casefold(), []).append((bound, r.text("kategori") or ""))
+        for r in rows["predikat"]:
+            name, grade, rank = r.text("skala_predikat"), r.text("predikat"), r.number("peringkat")
+            if name and grade and rank is not None:
+                grades.setdefault(name.casefold(), {}).setdefault(grade.casefold(), rank)
+        return grades, scales
+
+    def _parse_rows(self, sh: SourceSheet, tl: TableLayout, used: dict) -> list[Row]:
+        table = tl.table
+        inputs = [c for c in table.columns if not c.derived]
+        input_cols = {tl.columns[c.key] for c in inputs}
+        rows_with_input = sorted({r for (r, c) in sh.cells if r > tl.header_row and c in input_cols})
+        out: list[Row] = []
+        for r in rows_with_input:
+            row = Row(r, {})
+            uraian = sh.cells.get((r, tl.columns.get("uraian", -1)))
+            if (table.key == "anggaran" and isinstance(uraian, str) and _TOTAL_ROW.match(uraian)
+                    and _text(sh.cells.get((r, tl.columns["kode"]))) in (None, "")
+                    and _text(sh.cells.get((r, tl.columns["jenis"]))) in (None, "")):
+                row.is_total = True
+            for col in inputs:
+                c = tl.columns[col.key]
+                raw = sh.cells.get((r, c))
+                used[sh.name].add((r, c))
+                row.cells[col.key] = self._parse_cell(sh, r, c, raw, col, row, table)
+            for col in table.derived:
+                c = tl.columns[col.key]
+                raw = sh.cells.get((r, c))
+                used[sh.name].add((r, c))
+                typed = raw is not None and (not sh.formulas_known or (r, c) not in sh.formulas)
+                if typed:
+                    row.typed_derived[col.key] = Cell(sh.name, r, c, raw, raw, text=_text(raw))
+            for c in tl.pattern_columns:
+                raw = sh.cells.get((r, c))
+                used[sh.name].add((r, c))
+                col = Column(key=f"pola{c}", label=str(sh.cells.get((tl.header_row, c), "")), type="target")
+                row.cells[col.key] = self._parse_cell(sh, r, c, raw, col, row, table)
+            self._check_required(sh, row, table)
+            out.append(row)
+        # header cells of the table's own columns are rewritten in place
+        for c in [*tl.columns.values(), *tl.pattern_columns]:
+            if (tl.header_row, c) in sh.cells:
+                used[sh.name].add((tl.header_row, c))
+        tl.data_rows = [r.row for r in out]
+        tl.first_row = tl.header_row + 1
+        tl.last_row = max([tl.last_row, tl.first_row, *tl.data_rows])
+        return out
+
+    def _check_required(self, sh: SourceSheet, row: Row, table: Table) -> None:
+        if row.is_total:
+            return
+        for col in table.columns:
+            cell = row.cells.get(col.key)
+            if col.value_required and cell is not None and cell.empty:
+                self.issues.append(issue("isian-wajib-kosong", sh.name, cell.a1, column=col.label))
+
+    def _parse_cell(self, sh: SourceSheet, r: int, c: int, raw: object, col: Column, row: Row,
+                    table: Table) -> Cell:
+        cell = Cell(sh.name, r, c, raw, raw, text=_text(raw))
+        if raw is None:
+            if col.type in NUMERIC_TYPES:
+                cell.reading = Reading("kosong")
+            return cell
+        t = col.type
+        if t == "kode":
+            if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                as_text = number_to_text(float(raw))
+                cell.text = cell.written = as_text
+                self.issues.append(issue("kode-berupa-angka", sh.name, cell.a1, value=raw, expected=as_text))
+            return cell
+        if t == "pilihan":
+            if cell.text and _choice(cell.text, col.choices) is None:
+                self.issues.append(issue("pilihan-tidak-dikenal", sh.name, cell.a1, value=raw, column=col.label,
+                                         choices=", ".join(col.choices)))
+            return cell
+        if t not in NUMERIC_TYPES:
+            return cell
+        if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+            cell.reading = Reading("teks")
+            self.issues.append(issue("tanggal-di-kolom-angka", sh.name, cell.a1, value=_date_text(raw)))
+            return cell
+        if t == "target":
+            reading = read_target(raw, self._all_grades)
+        elif t == "realisasi":
+            reading = read_realisasi(raw, self._all_grades)
+        else:
+            reading = read_number(raw, money=t == "rupiah")
+        percent = (r, c) in sh.percent and reading.kind == "angka" and not isinstance(raw, str)
+        if percent and t != "rupiah":
+            reading = Reading("angka", value=reading.value * 100, unit="%")
+        cell.reading = reading
+        self._judge(cell, col, row, table, percent)
+        return cell
+
+    def _satuan_of(self, row: Row, table: Table) -> str | None:
+        if table.key == "anggaran":
+            return row.text("satuan")
+        if table.key in ("pk", "realisasi"):
+            kode = row.text("kode")
+            return self._satuan.get(kode.casefold()) if kode else None
+        if table.key == "iku":
+            return row.text("satuan")
+        return None
+
+    def _judge(self, cell: Cell, col: Column, row: Row, table: Table, percent: bool) -> None:
+        """Issues of one parsed numeric cell, and the value written back."""
+        rd, sheet, a1, raw = cell.reading, cell.sheet, cell.a1, cell.raw
+        kind_name = "jumlah rupiah" if col.type == "rupiah" else "angka"
+        if rd.kind == "angka":
+            satuan = self._satuan_of(row, table) if col.type != "rupiah" else None
+            if rd.unit and not same_unit(rd.unit, satuan):
+                self.issues.append(issue("satuan-tidak-sesuai", sheet, a1, value=raw, unit=rd.unit, satuan=satuan))
+                return  # left as typed: its number is not in the indicator's unit
+            if col.type == "rupiah" and rd.value < 0:
+                self.issues.append(issue("nilai-negatif", sheet, a1, value=rd.value, column=col.label))
+            if percent:
+                cell.written = rd.value
+                self.issues.append(issue("persen-diubah", sheet, a1, value=f"{format_number(raw * 100)}%",
+                                         expected=rd.value))
+            elif isinstance(raw, str):
+                cell.written = rd.value
+                if rd.style == "en":
+                    self.text_number_styles.append((cell, "en"))
+                else:
+                    if rd.style == "id":
+                        self.text_number_styles.append((cell, "id"))
+                    self.issues.append(issue("teks-angka-diubah", sheet, a1, value=raw, expected=rd.value))
+        elif rd.kind == "ambigu":
+            readings = " atau ".join(format_number(x) for x in rd.readings) or "dua nilai berbeda"
+            hint = number_to_text(rd.readings[-1]) if rd.readings else "80 - 90"
+            if rd.detail == "rentang":
+                self.issues.append(issue("rentang-tidak-valid", sheet, a1, value=raw,
+                                         why=" (titik/koma di batasnya bisa berarti ribuan atau desimal)"))
+            else:
+                self.issues.append(issue("angka-ambigu", sheet, a1, value=raw, readings=readings, hint=hint))
+        elif rd.kind == "rusak":
+            if rd.detail == "rentang":
+                self.issues.append(issue("rentang-tidak-valid", sheet, a1, value=raw, why=""))
+            else:
+                readings = " atau ".join(format_number(x) for x in rd.readings) or "angka lain"
+                self.issues.append(issue("angka-rusak", sheet, a1, value=raw, readings=readings))
+        elif rd.kind == "rentang":
+            if rd.low > rd.high:
+                self.issues.append(issue("rentang-tidak-valid", sheet, a1, value=raw,
+                                         why=" (batas bawah lebih besar dari batas atas)"))
+        elif rd.kind == "teks":
+            if col.type in ("target", "realisasi") and re.fullmatch(r"[A-Za-z]{1,3}[+-]?", str(raw).strip()):
+                self.issues.append(issue("predikat-tidak-dikenal", sheet, a1, value=raw,
+                                         satuan=self._satuan_of(row, table) or "-"))
+            else:
+                self.issues.append(issue("angka-tidak-terbaca", sheet, a1, value=raw, kind=kind_name))
+
+    def _check_header_years(self, tables: dict[str, TableLayout], identity: dict[str, Cell]) -> None:
+        year = _year(identity["tahun"].written)
+        if year is None:
+            return
+        for tl in tables.values():
+            for col in tl.table.columns:
+                if col.year_offset is None or col.key not in tl.header_text:
+                    continue
+                found = label_year(tl.header_text[col.key])
+                if found is not None and found != year + col.year_offset:
+                    self.issues.append(issue("tahun-kolom-tidak-sesuai", tl.sheet,
+                                             cell_name(tl.header_row, tl.columns[col.key]), value=found,
+                                             expected=year + col.year_offset, tahun=year))
+
+    def _flag_mixed_styles(self) -> None:
+        """English-style numbers among Indonesian-style ones are read, but flagged."""
+        styles = {s for _c, s in self.text_number_styles}
+        for cell, style in self.text_number_styles:
+            if style == "en":
+                if "id" in styles:
+                    self.issues.append(issue("gaya-angka-campur", cell.sheet, cell.a1, value=cell.raw,
+                                             expected=cell.reading.value))
+                else:
+                    self.issues.append(issue("teks-angka-diubah", cell.sheet, cell.a1, value=cell.raw,
+                                             expected=cell.reading.value))
+
+
+def _text(v: object) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, str):
+        s = " ".join(v.split())
+        return s
+    if isinstance(v, float):
+        return number_to_text(v)
+    return str(v)
+
+
+def _choice(text: str, choices: tuple[str, ...]) -> str | None:
+    """The canonical choice a text means (case and spacing ignored), or None."""
+    want = " ".join(text.split()).casefold()
+    for ch in choices:
+        if ch.casefold() == want:
+            return ch
+    return None
+
+
+def _year(v: object) -> int | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)) and v == int(v) and 1900 <= v <= 2200:
+        return int(v)
+    if isinstance(v, str) and re.fullmatch(r"\s*\d{4}\s*", v):
+        return _year(int(v))
+    return None
+
+
+def _date_text(v: object) -> str:
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.strftime("%d/%m/%Y")
+    return str(v)
+
+
+def build_book(data: Data, prepare: bool = False) -> Book:
+    """The in-memory workbook of the contract sheets: written values and formulas.
+
+    With `prepare`, every table keeps the template's prepared rows (the output
+    stays a workbook staff can go on filling); without, formulas cover the
+    data rows only, which is all checking and merging need.
+    """
+    layout, book = data.layout, Book()
+    contract = layout.contract
+    if prepare:
+        for sdef in contract.sheets:
+            for t in sdef.tables:
+                tl = layout.tables[t.key]
+                tl.last_row = max(tl.last_row, tl.first_row + contract.capacity(sdef) - 1)
+    for sheet, cells in data.other_cells.items():
+        for (r, c), v in cells.items():
+            book.set(sheet, r, c, v)
+    for cell in data.identity.values():
+        book.set(cell.sheet, cell.row, cell.col, cell.written)
+    for key, rows in data.rows.items():
+        for row in rows:
+            for cell in row.cells.values():
+                book.set(cell.sheet, cell.row, cell.col, cell.written)
+    if data.skala_missing:
+        write_default_scales(book, layout)
+    install_formulas(book, layout)
+    return book
+
+
+__all__ = ["Cell", "Data", "Row", "build_book", "interpret"]

@@ -1,0 +1,204 @@
+"""Findings: one `Issue` type for every problem, one `Report` per workbook.
+
+Every issue has a stable kebab-case code, a severity (galat, peringatan,
+info), the sheet and cell it is about, the value found, the value expected
+where there is one, and a message in Bahasa Indonesia that says what to do.
+Messages are rendered from one template per code (`CATALOG`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Iterable
+
+GALAT, PERINGATAN, INFO = "galat", "peringatan", "info"
+SEVERITIES = (GALAT, PERINGATAN, INFO)
+
+#: code -> (severity, message template). Placeholders are filled by `issue()`.
+CATALOG: dict[str, tuple[str, str]] = {
+    # structure
+    "lembar-tidak-ada": (GALAT, "Lembar '{sheet}' tidak ada. Tambahkan lembar ini dari templat sakip-xl."),
+    "kolom-tidak-ada": (GALAT, "Kolom '{column}' tidak ditemukan di baris judul lembar {sheet}. Tambahkan kolom "
+                               "dengan judul persis '{column}'."),
+    "kolom-ganda": (PERINGATAN, "Judul kolom '{column}' muncul lebih dari sekali; yang dipakai kolom {used}."),
+    "skala-tidak-ada": (PERINGATAN, "Lembar Skala tidak ada; dipakai skala bawaan (Permendagri 86/2017 dan skala "
+                                   "predikat bawaan)."),
+    "label-tidak-ada": (PERINGATAN, "Isian '{label}' tidak ditemukan di lembar Identitas; ditambahkan di baris {cell}."),
+    # values
+    "isian-wajib-kosong": (GALAT, "{column} wajib diisi."),
+    "pilihan-tidak-dikenal": (GALAT, "'{value}' bukan pilihan yang dikenal untuk {column}. Pilih salah satu: {choices}."),
+    "kode-ganda": (GALAT, "Kode '{value}' dipakai lebih dari sekali di lembar {sheet} (juga di {other}). Kode harus unik."),
+    "kode-tidak-dikenal": (GALAT, "Kode '{value}' tidak ada di lembar IKU. Periksa ejaan dan spasi, atau tambahkan "
+                                  "indikatornya di IKU."),
+    "kode-berupa-angka": (PERINGATAN, "Kode ditulis sebagai angka ({value}); dibaca sebagai teks '{expected}'. "
+                                      "Periksa apakah angka nol di belakang hilang (1.10 menjadi 1.1)."),
+    "target-pk-tidak-ada": (PERINGATAN, "Indikator '{value}' ada di IKU tetapi tidak punya target di lembar PK; "
+                                        "capaiannya tidak dapat dihitung."),
+    "realisasi-tidak-ada": (INFO, "Indikator '{value}' belum punya baris di lembar Realisasi."),
+    "realisasi-kosong": (INFO, "Realisasi indikator '{value}' belum diisi; capaiannya tidak dihitung dan tidak "
+                               "ikut dirata-rata."),
+    "angka-tidak-terbaca": (GALAT, "'{value}' tidak dapat dibaca sebagai {kind}. Tulis angka saja, misalnya 79 "
+                                   "atau 1250000."),
+    "angka-ambigu": (GALAT, "'{value}' dapat berarti {readings}. Tulis ulang tanpa pemisah ribuan, misalnya {hint}."),
+    "angka-rusak": (GALAT, "'{value}' tidak dapat dibaca sebagai angka (ada spasi atau pemisah yang salah). "
+                           "Maksudnya mungkin {readings}? Tulis ulang angkanya."),
+    "tanggal-di-kolom-angka": (GALAT, "Sel ini berisi tanggal ({value}), padahal seharusnya angka. Excel mengubah "
+                                      "angka seperti 6.5 menjadi tanggal: ubah format sel menjadi Number lalu ketik "
+                                      "ulang angkanya."),
+    "satuan-tidak-sesuai": (PERINGATAN, "Satuan di sel ('{unit}') tidak sama dengan Satuan indikator ('{satuan}'). "
+                                        "Tulis angkanya saja dalam satuan {satuan}."),
+    "predikat-tidak-dikenal": (GALAT, "Predikat '{value}' tidak ada pada skala '{satuan}'. Untuk indikator berupa "
+                                      "predikat, tulis nama skala predikat dari lembar Skala di kolom Satuan (IKU)."),
+    "predikat-pada-negatif": (GALAT, "Target berupa predikat hanya bermakna untuk polaritas Positif; indikator ini "
+                                     "berpolaritas Negatif."),
+    "rentang-tidak-valid": (GALAT, "Rentang '{value}' tidak valid{why}. Tulis seperti 80 - 90 (batas bawah - batas "
+                                   "atas, tanpa satuan)."),
+    "realisasi-tidak-wajar": (GALAT, "Realisasi {value} tidak wajar untuk target {expected} (berbeda lebih dari "
+                                     "{ratio} kali). Mungkin tertempel angka rupiah atau satuan yang lain?"),
+    "target-nol": (PERINGATAN, "Target bernilai 0: capaian hanya 100 bila realisasi juga 0, selain itu tidak "
+                               "dapat dihitung. Periksa targetnya."),
+    "tahun-tidak-valid": (GALAT, "Tahun Kinerja '{value}' tidak valid: tulis tahun 4 angka, misalnya 2023."),
+    "periode-tidak-valid": (GALAT, "Periode Renstra '{value}' tidak valid: tulis TTTT-TTTT, misalnya 2021-2026."),
+    "tahun-di-luar-renstra": (GALAT, "Tahun Kinerja {value} berada di luar periode Renstra {expected}."),
+    "tahun-kolom-tidak-sesuai": (PERINGATAN, "Judul kolom menyebut tahun {value}, padahal untuk Tahun Kinerja "
+                                             "{tahun} seharusnya {expected}."),
+    "jumlah-induk-tidak-sesuai": (GALAT, "{column} {jenis} '{uraian}' tertulis {value}, tetapi jumlah rincian di "
+                                         "bawahnya {expected} (selisih {diff}). Perbaiki angka induk atau rinciannya."),
+    "jumlah-total-tidak-sesuai": (GALAT, "Baris JUMLAH: {column} tertulis {value}, tetapi jumlah semua program "
+                                         "{expected} (selisih {diff})."),
+    "realisasi-melebihi-pagu": (GALAT, "Realisasi anggaran {value} melebihi pagu {expected}."),
+    "nilai-negatif": (GALAT, "{column} bernilai negatif ({value}). Anggaran tidak boleh negatif."),
+    "indikator-dihitung-ganda": (PERINGATAN, "Indikator '{value}' juga ditautkan ke induk baris ini ({other}); "
+                                             "anggarannya terhitung dua kali dalam efisiensi. Tautkan satu tingkat "
+                                             "saja per cabang."),
+    "induk-tidak-ada": (GALAT, "{jenis} ini tidak punya {parent} di atasnya. Urutkan baris Anggaran sesuai "
+                               "hierarki: program, kegiatan, sub kegiatan, rekening."),
+    "kode-tidak-sesuai-induk": (PERINGATAN, "Kode '{value}' tidak diawali kode induknya '{expected}'."),
+    "rumus-tertimpa": (GALAT, "Rumus di sel ini tertimpa nilai ketikan {value}; menurut rumus seharusnya "
+                              "{expected}. sakip-xl recompute memulihkan rumusnya."),
+    "rumus-dipulihkan": (INFO, "Rumus di sel ini tertimpa nilai ketikan yang sama dengan hasil rumus; rumus "
+                               "dipulihkan."),
+    "skala-tidak-valid": (GALAT, "Skala '{value}' tidak valid: {why}."),
+    "skala-celah": (PERINGATAN, "Skala '{value}' punya {why}. Kategori tetap ditentukan oleh batas bawah."),
+    "teks-angka-diubah": (INFO, "Teks '{value}' dibaca sebagai angka {expected} dan ditulis ulang sebagai angka."),
+    "persen-diubah": (INFO, "Nilai berformat persen {value} dibaca sebagai {expected} (poin persen)."),
+    "gaya-angka-campur": (PERINGATAN, "'{value}' ditulis dengan gaya Inggris (koma pemisah ribuan) di antara angka "
+                                      "bergaya Indonesia. Dibaca sebagai {expected}; seragamkan penulisannya."),
+    "objek-tidak-terbawa": (PERINGATAN, "{what} di lembar {sheet} tidak dapat dibawa ke berkas hasil; buat ulang "
+                                        "bila diperlukan."),
+    "lembar-tambahan": (INFO, "Lembar tambahan '{sheet}' disalin sebagai nilai (rumusnya tidak dibawa)."),
+    "kolom-tambahan": (INFO, "Kolom tambahan '{column}' di lembar {sheet} disimpan sebagai nilai."),
+    "versi-templat": (INFO, "Berkas dibuat dengan templat versi {value}; versi sekarang {expected}."),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    severity: str
+    sheet: str | None
+    cell: str | None
+    value: str | None
+    expected: str | None
+    message: str
+    file: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def issue(code: str, sheet: str | None = None, cell: str | None = None, *, value: object = None,
+          expected: object = None, **params: object) -> Issue:
+    """An Issue of a catalogued code, its message rendered from the template."""
+    severity, template = CATALOG[code]
+    v, e = _text(value), _text(expected)
+    message = template.format(value=v, expected=e, sheet=sheet, cell=cell, **{k: _text(p) for k, p in params.items()})
+    return Issue(code, severity, sheet, cell, v, e, message)
+
+
+def _text(v: object) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float):
+        return format_number(v)
+    return str(v)
+
+
+def format_number(x: float) -> str:
+    """A number as Indonesian staff write it: 2.910.082.603 or 98,78."""
+    if x == int(x) and abs(x) < 1e15:
+        return f"{int(x):,}".replace(",", ".")
+    whole, frac = f"{x:,.4f}".rstrip("0").split(".")
+    return whole.replace(",", ".") + ("," + frac if frac else "")
+
+
+@dataclass
+class Report:
+    """The findings on one workbook file."""
+
+    file: str
+    status: str = "ok"  # ok | gagal dibaca
+    reason: str | None = None  # why the file could not be read
+    issues: list[Issue] = field(default_factory=list)
+
+    def add(self, items: Iterable[Issue]) -> None:
+        self.issues.extend(items)
+
+    def counts(self) -> dict[str, int]:
+        c = {s: 0 for s in SEVERITIES}
+        for i in self.issues:
+            c[i.severity] += 1
+        return c
+
+    @property
+    def has_errors(self) -> bool:
+        return self.status != "ok" or any(i.severity == GALAT for i in self.issues)
+
+    def sorted_issues(self) -> list[Issue]:
+        order = {s: n for n, s in enumerate(SEVERITIES)}
+        return sorted(self.issues, key=lambda i: (i.sheet or "", _cell_key(i.cell), order[i.severity], i.code))
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "status": self.status,
+            "reason": self.reason,
+            "counts": self.counts(),
+            "issues": [i.to_dict() | {"file": self.file} for i in self.sorted_issues()],
+        }
+
+
+def _cell_key(cell: str | None) -> tuple[int, str]:
+    if not cell:
+        return (0, "")
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return (int(digits or 0), letters.rjust(3))
+
+
+def render_json(reports: list[Report]) -> str:
+    total = {s: sum(r.counts()[s] for r in reports) for s in SEVERITIES}
+    return json.dumps({"files": [r.to_dict() for r in reports], "counts": total}, ensure_ascii=False, indent=2)
+
+
+def render_text(reports: list[Report], width: int = 100) -> str:
+    """A readable table per file, grouped by sheet, with counts per severity."""
+    out: list[str] = []
+    for rep in reports:
+        out.append(f"== {rep.file}")
+        if rep.status != "ok":
+            out.append(f"   GAGAL DIBACA: {rep.reason}")
+            out.append("")
+            continue
+        c = rep.counts()
+        out.append(f"   {c[GALAT]} galat, {c[PERINGATAN]} peringatan, {c[INFO]} info")
+        current = object()
+        for i in rep.sorted_issues():
+            if i.sheet != current:
+                current = i.sheet
+                out.append(f"-- Lembar {i.sheet or '(berkas)'}")
+            where = (i.cell or "").ljust(7)
+            out.append(f"   {where} {i.severity:<10} {i.code:<26} {i.message}")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,161 @@
+"""One LKjIP workbook: check it, or recompute it into a formula-checked workbook."""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .book import Book
+from .chapter3 import Chapter3, build_chapter3
+from .checks import BudgetTree, budget_tree, run_checks
+from .errors import UsageError
+from .files import atomic_write, backup
+from .interpret import Data, build_book, interpret
+from .reader import read_source
+from .report import Report, issue
+from .writer import (
+    PEMERIKSAAN,
+    PETUNJUK,
+    SheetOptions,
+    Writer,
+    write_extra_sheet,
+    write_identity_sheet,
+    write_output_sheet,
+    write_pemeriksaan,
+    write_petunjuk,
+    write_table_sheet,
+)
+
+#: Sheets sakip-xl writes itself; a sheet of the same name in the input is replaced.
+GENERATED_SHEETS = (PETUNJUK, "Capaian", "Perbandingan", "Efisiensi", "Rekap Anggaran", PEMERIKSAAN)
+
+
+@dataclass
+class Checked:
+    """A workbook read, interpreted, computed and checked."""
+
+    path: Path
+    data: Data
+    book: Book
+    tree: BudgetTree
+    report: Report
+
+
+def check_workbook(path: str | Path, *, prepare: bool = False) -> Checked:
+    """Read and check one workbook. Raises UnreadableFile or ContractError.
+
+    `prepare` keeps the template's prepared rows in the book (for writing).
+    """
+    path = Path(path)
+    data = interpret(read_source(path))
+    book = build_book(data, prepare=prepare)
+    tree = budget_tree(data)
+    report = Report(str(path))
+    report.add(data.issues)
+    report.add(run_checks(data, book))
+    report.add(_carry_issues(data))
+    return Checked(path, data, book, tree, report)
+
+
+def _carry_issues(data: Data):
+    generated = {n.casefold() for n in GENERATED_SHEETS}
+    for s in data.source.sheets:
+        for what in s.lost:
+            yield issue("objek-tidak-terbawa", s.name, what=what)
+    for s in data.extra_sheets:
+        if s.name.casefold() not in generated:
+            yield issue("lembar-tambahan", s.name)
+
+
+@dataclass
+class Recomputed:
+    checked: Checked
+    output: Path
+    backup: Path | None
+
+
+def output_path(path: Path, output: str | Path | None) -> Path:
+    """Where recompute writes: `-o`, else in place; .xls/.ods become a new .xlsx beside them."""
+    if output is not None:
+        out = Path(output)
+        if out.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise UsageError(f"{out.name}: hasil hanya dapat ditulis sebagai .xlsx (atau .xlsm).")
+        return out
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return path
+    return path.with_suffix(".xlsx")
+
+
+def recompute(path: str | Path, output: str | Path | None = None, *, make_backup: bool = True,
+              password: str | None = None) -> Recomputed:
+    """Check a workbook and write it again with every derived cell as a formula and
+    its computed value, the chapter-III sheets, and the Pemeriksaan sheet.
+
+    Nothing is written when the file cannot be read or lacks a required sheet.
+    The original is kept as a backup unless `make_backup` is False.
+    """
+    path = Path(path)
+    target = output_path(path, output)
+    checked = check_workbook(path, prepare=True)
+    chapter3 = build_chapter3(checked.data, checked.book, checked.tree)
+    vba = _vba_project(path) if target.suffix.lower() == ".xlsm" else None
+
+    def write(tmp: Path) -> None:
+        write_recomputed(tmp, checked, chapter3, password=password, vba=vba)
+
+    saved = None
+    if make_backup and target.exists():
+        saved = backup(target)
+    try:
+        atomic_write(target, write)
+    except BaseException:
+        if saved is not None:
+            saved.unlink(missing_ok=True)
+        raise
+    return Recomputed(checked, target, saved)
+
+
+def _vba_project(path: Path) -> bytes | None:
+    try:
+        with zipfile.ZipFile(path) as z:
+            return z.read("xl/vbaProject.bin") if "xl/vbaProject.bin" in z.namelist() else None
+    except zipfile.BadZipFile:
+        return None
+
+
+def write_recomputed(path: Path, checked: Checked, chapter3: Chapter3, *, password: str | None = None,
+                     vba: bytes | None = None) -> None:
+    """Write the recomputed workbook: the staff's sheets in their order, then the generated ones."""
+    w = Writer(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        if vba is not None:  # keep the macros of an .xlsm
+            (Path(tmp) / "vbaProject.bin").write_bytes(vba)
+            w.wb.add_vba_project(str(Path(tmp) / "vbaProject.bin"))
+        _write_sheets(w, checked, chapter3, SheetOptions(password=password))
+        w.close()
+
+
+def _write_sheets(w: Writer, checked: Checked, chapter3: Chapter3, opts: SheetOptions) -> None:
+    data, book = checked.data, checked.book
+    layout = data.layout
+    write_petunjuk(w, layout.contract, layout)
+    sheet_keys = {layout.tables[s.tables[0].key].sheet: s.key for s in layout.contract.sheets}
+    generated = {n.casefold() for n in GENERATED_SHEETS}
+    order = [s.name for s in data.source.sheets if s.name.casefold() not in generated]
+    if data.skala_missing:
+        at = order.index(layout.identity_sheet) + 1 if layout.identity_sheet in order else 0
+        order.insert(at, layout.tables["kategori"].sheet)
+    extra = {s.name: s for s in data.extra_sheets}
+    for name in order:
+        if name == layout.identity_sheet:
+            write_identity_sheet(w, layout, book, opts)
+        elif name in sheet_keys:
+            write_table_sheet(w, layout, book, sheet_keys[name], opts)
+        elif name in extra:
+            write_extra_sheet(w, extra[name])
+    for spec in chapter3.sheets:
+        write_output_sheet(w, book, spec, opts.password)
+    names = set(order) | {s.name for s in chapter3.sheets}
+    write_pemeriksaan(w, checked.report.sorted_issues(), names)

@@ -1,0 +1,34 @@
+"""Regenerate the committed workbooks from their readable sources.
+
+    python scripts/build.py
+
+writes workbook_templates/lkjip-standar.xlsx (the standard workbook with
+default options) and examples/<name>.xlsx from the CSV files in
+examples/<name>/ (transcribed from the seed reports; see their NOTES.md).
+Tests fail when a committed file is out of date.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sakip_xl.contract import templates_dir
+from sakip_xl.fill import read_csv_folder, write_filled
+from sakip_xl.template import write_template
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def main() -> None:
+    out = templates_dir() / "lkjip-standar.xlsx"
+    write_template(out, force=True)
+    print(f"wrote {out}")
+    for folder in sorted(p for p in EXAMPLES.iterdir() if p.is_dir()):
+        target = EXAMPLES / f"{folder.name}.xlsx"
+        write_filled(target, read_csv_folder(folder))
+        print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()

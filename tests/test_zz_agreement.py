@@ -1,0 +1,41 @@
+"""Formula-checked: LibreOffice computes what sakip-xl cached (issue 3, section 5).
+
+Runs last (file name): every workbook the other tests kept in the `produced`
+folder, plus the examples, their recomputed versions and the standard
+template, is opened in LibreOffice headless with full recalculation forced on
+load, and every formula cell's LibreOffice value must equal the value
+sakip-xl wrote: numbers equal after rounding to 9 significant digits, texts
+identical.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from agreement import disagreements, formula_cells
+from libreoffice import recalculate
+from sakip_xl.contract import templates_dir
+from sakip_xl.workbook import recompute
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_libreoffice_agrees_with_every_cached_value(libreoffice, produced, tmp_path):
+    books = [templates_dir() / "lkjip-standar.xlsx"]
+    for example in sorted((ROOT / "examples").glob("*.xlsx")):
+        books.append(example)
+        books.append(recompute(example, tmp_path / f"{example.stem}-hasil.xlsx", make_backup=False).output)
+    if produced.exists():
+        books += sorted(produced.glob("*.xlsx"))
+    staged = []
+    for i, b in enumerate(books):  # unique names: LibreOffice writes <stem>.xlsx into one folder
+        staged.append(shutil.copy(b, tmp_path / f"in-{i:03d}-{b.name}"))
+    outputs = recalculate([Path(p) for p in staged], tmp_path / "lo")
+    checked = 0
+    bad: list[str] = []
+    for ours, lo in zip(staged, outputs):
+        checked += len(formula_cells(Path(ours)))
+        bad += disagreements(Path(ours), lo)
+    assert checked > 10_000
+    assert not bad, f"{len(bad)} of {checked} formula cells disagree:\n" + "\n".join(bad[:40])
