@@ -334,7 +334,7 @@ def check_budget(data: Data, tree: BudgetTree) -> Iterator[Issue]:
 
 def _short(text: str | None, n: int = 60) -> str:
     text = text or ""
-    return text if len(text) <= n else text[: n - 1] + "…"
+    return text if len(text) <= n else text[: n - 3] + "..."
 
 
 # ---------------------------------------------------------------- overwritten formulas

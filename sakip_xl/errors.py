@@ -14,6 +14,10 @@ class UnreadableFile(SakipError):
 class ContractError(SakipError):
     """The workbook lacks a required sheet or column of the contract."""
 
+    def __init__(self, message: str, issues: list | None = None) -> None:
+        super().__init__(message)
+        self.issues = issues or []  # report.Issue findings naming each missing sheet/column
+
 
 class WriteError(SakipError):
     """An output file cannot be written."""

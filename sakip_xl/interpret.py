@@ -130,14 +130,15 @@ class _Interpreter:
         if missing:
             raise ContractError(
                 f"{self.source.path.name}: lembar wajib tidak ada: {', '.join(missing)}. "
-                "Pakai buku kerja dari sakip-xl template."
+                "Pakai buku kerja dari sakip-xl template.",
+                [issue("lembar-tidak-ada", name) for name in missing],
             )
         skala_missing = sheets["skala"] is None
         if skala_missing:
             sheets["skala"] = SourceSheet(c.sheet("skala").name, {})
             self.issues.append(issue("skala-tidak-ada", "Skala"))
         tables: dict[str, TableLayout] = {}
-        missing_cols: list[str] = []
+        missing_cols: list[tuple[str, str]] = []
         for sdef in c.sheets:
             sh = sheets[sdef.key]
             found = [self._locate(sh, t, missing_cols, default=skala_missing) for t in sdef.tables]
@@ -145,7 +146,11 @@ class _Interpreter:
             for tl in found:
                 tables[tl.key] = tl
         if missing_cols:
-            raise ContractError(f"{self.source.path.name}: kolom wajib tidak ada: {'; '.join(missing_cols)}.")
+            raise ContractError(
+                f"{self.source.path.name}: kolom wajib tidak ada: "
+                + "; ".join(f"{sheet} '{label}'" for sheet, label in missing_cols) + ".",
+                [issue("kolom-tidak-ada", sheet, column=label) for sheet, label in missing_cols],
+            )
         fields = self._locate_identity(ident)
         layout = Layout(c, tables, ident.name, fields)
         used = {s.name: set() for s in [ident, *[sheets[k] for k in sheets]]}
@@ -167,7 +172,7 @@ class _Interpreter:
         extra = [s for s in self.source.sheets if s.name not in contract_sheets]
         return Data(self.source, layout, identity, rows, other, extra, grades, scales, self.issues, skala_missing)
 
-    def _locate(self, sh: SourceSheet, table: Table, missing: list[str], default: bool) -> TableLayout:
+    def _locate(self, sh: SourceSheet, table: Table, missing: list[tuple[str, str]], default: bool) -> TableLayout:
         c = self.contract
         labels = {normalize_label(col.label): col.key for col in table.columns}
         by_row: dict[int, dict[int, object]] = {}
@@ -197,7 +202,7 @@ class _Interpreter:
         header, cols = best
         for col in table.columns:
             if col.required and col.key not in cols:
-                missing.append(f"{sh.name} '{col.label}'")
+                missing.append((sh.name, col.label))
         header_text = {k: str(by_row.get(header, {}).get(v, "")) for k, v in cols.items()}
         tl = TableLayout(table, sh.name, header, cols, header + 1, header + 1, header_text=header_text)
         for col, text in by_row.get(header, {}).items():

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Iterable
 
 GALAT, PERINGATAN, INFO = "galat", "peringatan", "info"
+UNREADABLE = "gagal dibaca"  # Report.status of a file that cannot be opened as a workbook
+NOT_CONTRACT = "tidak sesuai templat"  # Report.status of a workbook lacking a required sheet/column
 SEVERITIES = (GALAT, PERINGATAN, INFO)
 
 #: code -> (severity, message template). Placeholders are filled by `issue()`.
@@ -138,7 +140,7 @@ class Report:
     """The findings on one workbook file."""
 
     file: str
-    status: str = "ok"  # ok | gagal dibaca
+    status: str = "ok"  # ok | UNREADABLE | NOT_CONTRACT
     reason: str | None = None  # why the file could not be read
     issues: list[Issue] = field(default_factory=list)
 
@@ -182,23 +184,23 @@ def render_json(reports: list[Report]) -> str:
     return json.dumps({"files": [r.to_dict() for r in reports], "counts": total}, ensure_ascii=False, indent=2)
 
 
-def render_text(reports: list[Report], width: int = 100) -> str:
+def render_text(reports: list[Report], show_info: bool = True) -> str:
     """A readable table per file, grouped by sheet, with counts per severity."""
     out: list[str] = []
     for rep in reports:
         out.append(f"== {rep.file}")
         if rep.status != "ok":
-            out.append(f"   GAGAL DIBACA: {rep.reason}")
-            out.append("")
-            continue
+            out.append(f"   {rep.status.upper()}: {rep.reason}")
         c = rep.counts()
-        out.append(f"   {c[GALAT]} galat, {c[PERINGATAN]} peringatan, {c[INFO]} info")
+        out.append(f"   {c[GALAT]} galat, {c[PERINGATAN]} peringatan, {c[INFO]} info"
+                   + ("" if show_info or not c[INFO] else " (info tidak ditampilkan; pakai --info)"))
         current = object()
         for i in rep.sorted_issues():
+            if i.severity == INFO and not show_info:
+                continue
             if i.sheet != current:
                 current = i.sheet
                 out.append(f"-- Lembar {i.sheet or '(berkas)'}")
-            where = (i.cell or "").ljust(7)
-            out.append(f"   {where} {i.severity:<10} {i.code:<26} {i.message}")
+            out.append(f"   {(i.cell or '').ljust(7)} {i.severity:<10} {i.code:<26} {i.message}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -10,11 +10,11 @@ from pathlib import Path
 from .book import Book
 from .chapter3 import Chapter3, build_chapter3
 from .checks import BudgetTree, budget_tree, run_checks
-from .errors import UsageError
+from .errors import ContractError, UnreadableFile, UsageError
 from .files import atomic_write, backup
 from .interpret import Data, build_book, interpret
 from .reader import read_source
-from .report import Report, issue
+from .report import NOT_CONTRACT, UNREADABLE, Report, issue
 from .writer import (
     PEMERIKSAAN,
     PETUNJUK,
@@ -57,6 +57,20 @@ def check_workbook(path: str | Path, *, prepare: bool = False) -> Checked:
     report.add(run_checks(data, book))
     report.add(_carry_issues(data))
     return Checked(path, data, book, tree, report)
+
+
+def check_file(path: str | Path) -> tuple[Report, Checked | None]:
+    """Check one file without raising for its problems: an unreadable file or a
+    missing required sheet becomes a failed Report with the reason."""
+    try:
+        checked = check_workbook(path)
+    except UnreadableFile as e:
+        return Report(str(path), status=UNREADABLE, reason=str(e)), None
+    except ContractError as e:
+        report = Report(str(path), status=NOT_CONTRACT, reason=str(e))
+        report.add(e.issues)
+        return report, None
+    return checked.report, checked
 
 
 def _carry_issues(data: Data):

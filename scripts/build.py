@@ -3,8 +3,9 @@
     python scripts/build.py
 
 writes workbook_templates/lkjip-standar.xlsx (the standard workbook with
-default options) and examples/<name>.xlsx from the CSV files in
-examples/<name>/ (transcribed from the seed reports; see their NOTES.md).
+default options), docs/contract.md (the contract page) and
+examples/<name>.xlsx from the CSV files in examples/<name>/ (transcribed
+from the seed reports; see their NOTES.md).
 Tests fail when a committed file is out of date.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sakip_xl.contract import templates_dir
+from sakip_xl.contract_doc import render_contract
 from sakip_xl.fill import read_csv_folder, write_filled
 from sakip_xl.template import write_template
 
@@ -24,6 +26,9 @@ def main() -> None:
     out = templates_dir() / "lkjip-standar.xlsx"
     write_template(out, force=True)
     print(f"wrote {out}")
+    doc = ROOT / "docs" / "contract.md"
+    doc.write_text(render_contract(), encoding="utf-8")
+    print(f"wrote {doc}")
     for folder in sorted(p for p in EXAMPLES.iterdir() if p.is_dir()):
         target = EXAMPLES / f"{folder.name}.xlsx"
         write_filled(target, read_csv_folder(folder))

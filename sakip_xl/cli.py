@@ -1,0 +1,129 @@
+"""The `sakip-xl` command: options in, a library call, results and one-line errors out.
+
+Exit codes: 0 all well, 1 the data has problems (galat), 2 wrong usage or a
+file that cannot be read.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import ContractError, SakipError, UnreadableFile, UsageError, WriteError
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"Galat: {message}", err=True)
+    sys.exit(code)
+
+
+def library_errors(f):
+    """Turn the library's errors into one-line messages and exit codes."""
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except ContractError as e:
+            _fail(str(e), 1)
+        except (UsageError, UnreadableFile, WriteError) as e:
+            _fail(str(e), 2)
+        except SakipError as e:
+            _fail(str(e), 2)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sakip-xl")
+def main() -> None:
+    """sakip-xl: the standard LKjIP workbook, its checks and its formula-checked tables."""
+
+
+@main.command()
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--pemda", help="Pemerintah Daerah, e.g. 'Kabupaten Sumenep'.")
+@click.option("--perangkat-daerah", help="Perangkat Daerah, e.g. 'Kecamatan Kalianget'.")
+@click.option("--kode", help="Kode Perangkat Daerah.")
+@click.option("--tahun", type=int, help="Tahun Kinerja (the year reported).")
+@click.option("--renstra", help="Periode Renstra, YYYY-YYYY.")
+@click.option("--password", help="Protect the sheets with this password (default: no password).")
+@click.option("--dari", "previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Pre-fill next year's workbook from this year's filled workbook.")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@library_errors
+def template(output, pemda, perangkat_daerah, kode, tahun, renstra, password, previous, force):
+    """Write the standard LKjIP workbook staff fill in Excel.
+
+    Example: sakip-xl template lkjip-2024.xlsx --pemda "Kabupaten Sumenep" --tahun 2024
+    """
+    if previous is not None:
+        from .rollover import roll_over
+
+        result = roll_over(previous, output, tahun=tahun, password=password, force=force)
+        click.echo(f"Ditulis: {result.output} (tahun {result.tahun}, dari {previous.name}: "
+                   f"{result.indicators} indikator, {result.budget_rows} baris anggaran)")
+        return
+    from .template import write_template
+
+    path = write_template(output, pemda=pemda, perangkat_daerah=perangkat_daerah, kode=kode, tahun=tahun,
+                          renstra=renstra, password=password, force=force)
+    click.echo(f"Ditulis: {path}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--info", "show_info", is_flag=True, help="Also list info findings (counted in any case).")
+def check(files, as_json, show_info):
+    """Check filled workbooks without changing them.
+
+    Example: sakip-xl check lkjip-2023.xlsx
+    """
+    from .report import UNREADABLE, render_json, render_text
+    from .workbook import check_file
+
+    reports = [check_file(f)[0] for f in files]
+    click.echo(render_json(reports) if as_json else render_text(reports, show_info=show_info), nl=False)
+    if any(r.status == UNREADABLE for r in reports):
+        sys.exit(2)
+    sys.exit(1 if any(r.has_errors for r in reports) else 0)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of in place (.xls and .ods become a new .xlsx beside them).")
+@click.option("--no-backup", is_flag=True, help="Do not keep a copy of the file being replaced.")
+@click.option("--password", help="Protect the sheets with this password (default: no password).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result and findings as JSON.")
+@library_errors
+def recompute(file, output, no_backup, password, as_json):
+    """Check a workbook, recompute every derived cell as a formula with its value,
+    and add the chapter-III tables and the Pemeriksaan sheet.
+
+    Example: sakip-xl recompute lkjip-2023.xlsx -o lkjip-2023-hasil.xlsx
+    """
+    from .workbook import recompute as run
+
+    result = run(file, output, make_backup=not no_backup, password=password)
+    report = result.checked.report
+    if as_json:
+        click.echo(json.dumps({"output": str(result.output), "backup": str(result.backup) if result.backup else None,
+                               **report.to_dict()}, ensure_ascii=False, indent=2))
+    else:
+        c = report.counts()
+        saved = f" (cadangan berkas lama: {result.backup})" if result.backup else ""
+        click.echo(f"Ditulis: {result.output}{saved}")
+        click.echo(f"{c['galat']} galat, {c['peringatan']} peringatan, {c['info']} info: "
+                   "lihat lembar Pemeriksaan, atau sakip-xl check untuk daftarnya.")
+    sys.exit(1 if report.has_errors else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
