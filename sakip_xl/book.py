@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterator
 
-from .formula import REF, ROW_MARK, Expr, Fn, Value, build_index, compile_expr, render, top_value
+from .formula import MAP_MARK, REF, ROW_MARK, Expr, Fn, Value, build_groups, build_index, compile_expr, render, top_value
 
 _EPOCH = dt.datetime(1899, 12, 30)
 
@@ -37,9 +37,20 @@ def to_cell_value(v: object) -> Value:
 @dataclass
 class ColumnFormula:
     fn: Fn
-    text: str  # rendered with ROW_MARK for the row number
+    text: str  # rendered with ROW_MARK for the row number (MAP_MARK for a mapped row)
     first: int
     last: int
+    rows: dict[int, int] | None = None  # only these rows, each mapped to a source row
+
+    def covers(self, r: int) -> bool:
+        return r in self.rows if self.rows is not None else self.first <= r <= self.last
+
+    def text_at(self, r: int) -> str:
+        t = self.text.replace(ROW_MARK, str(r + 1))
+        return t.replace(MAP_MARK, str(self.rows[r] + 1)) if self.rows is not None else t
+
+    def row_range(self):
+        return sorted(self.rows) if self.rows is not None else range(self.first, self.last + 1)
 
 
 class Sheet:
@@ -60,8 +71,8 @@ class Sheet:
         if f is not None:
             return f
         cf = self.column_formulas.get(c)
-        if cf is not None and cf.first <= r <= cf.last:
-            return cf.fn, cf.text.replace(ROW_MARK, str(r + 1))
+        if cf is not None and cf.covers(r):
+            return cf.fn, cf.text_at(r)
         return None
 
 
@@ -72,7 +83,9 @@ class Book:
         self.sheets: dict[str, Sheet] = {}
         self._columns: dict[tuple, list[Value]] = {}
         self._indexes: dict[tuple, dict] = {}
+        self._groups: dict[tuple, dict] = {}
         self._busy: set[tuple[str, int, int]] = set()
+        self.memo: dict = {}
 
     def sheet(self, name: str) -> Sheet:
         s = self.sheets.get(name)
@@ -105,9 +118,19 @@ class Book:
         s.column_formulas[col] = ColumnFormula(compile_expr(expr), render(expr, sheet), first, last)
         s.max_row = max(s.max_row, last)
 
+    def set_mapped_formula(self, sheet: str, col: int, expr: Expr, rows: dict[int, int]) -> None:
+        """One expression for the given rows of a column; `Mapped` references in it
+        read, for each row, the source row it maps to."""
+        if not rows:
+            return
+        s = self.sheet(sheet)
+        s.column_formulas[col] = ColumnFormula(compile_expr(expr, rows), render(expr, sheet), min(rows),
+                                               max(rows), dict(rows))
+        s.max_row = max(s.max_row, max(rows))
+
     def set_formula(self, sheet: str, row: int, col: int, expr: Expr) -> None:
         s = self.sheet(sheet)
-        s.cell_formulas[(row, col)] = (compile_expr(expr), render(expr, sheet, row))
+        s.cell_formulas[(row, col)] = (compile_expr(expr, memo=False), render(expr, sheet, row))
         s.max_row = max(s.max_row, row)
 
     # -- reading (formula.Book protocol)
@@ -150,6 +173,13 @@ class Book:
             got = self._indexes[key] = build_index(self.column(sheet, col, row1, row2))
         return got
 
+    def groups(self, sheet: str, col: int, row1: int | None, row2: int | None) -> dict:
+        key = (sheet, col, row1, row2)
+        got = self._groups.get(key)
+        if got is None:
+            got = self._groups[key] = build_groups(self.column(sheet, col, row1, row2))
+        return got
+
     def formula(self, sheet: str, row: int, col: int) -> str | None:
         """The formula text (without "=") of a cell, if it has one."""
         s = self.sheets.get(sheet)
@@ -160,8 +190,8 @@ class Book:
         """Every formula cell of a sheet: (row, col, text)."""
         s = self.sheets[sheet]
         for c, cf in s.column_formulas.items():
-            for r in range(cf.first, cf.last + 1):
+            for r in cf.row_range():
                 if (r, c) not in s.cell_formulas and (r, c) not in s.typed_over:
-                    yield r, c, cf.text.replace(ROW_MARK, str(r + 1))
+                    yield r, c, cf.text_at(r)
         for (r, c), (_, text) in s.cell_formulas.items():
             yield r, c, text

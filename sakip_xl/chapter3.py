@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .book import Book
 from .checks import BudgetTree, Node, code_key
-from .formula import IF, Cell, Expr, eq, fn, resolve
+from .formula import IF, Cell, Expr, Mapped, RowCell, eq, fn, resolve
 from .interpret import Data, Row
 from .layout import Layout
 from .rules import average_of, capped, efisiensi_of, kategori_of, penyerapan_of, rollup, setting
@@ -72,13 +72,28 @@ class _Sheet:
         self.book.set(self.spec.name, r, c, v)
 
     def formula(self, r: int, c: int, e: Expr) -> Cell:
+        """One cell's own formula (irregular cells: averages of groups, parent sums)."""
         self.book.set_formula(self.spec.name, r, c, resolve(e, self.layout, "realisasi"))
         return Cell(self.spec.name, r, c)
+
+    def column(self, c: int, e: Expr, rows: dict[int, int]) -> None:
+        """One formula for many rows: `Mapped` references read each row's source row."""
+        self.book.set_mapped_formula(self.spec.name, c, resolve(e, self.layout, "realisasi"), rows)
+
+    def here(self, c: int) -> RowCell:
+        """The cell of column `c` in the row being computed."""
+        return RowCell(self.spec.name, c)
 
     def header(self, r: int, labels: list[str]) -> None:
         self.spec.headers.append(r)
         for c, label in enumerate(labels):
             self.text(r, c, label)
+
+
+def _src(layout: Layout, table: str, key: str) -> Mapped:
+    """The column `key` of an input table, in each row's source row."""
+    sheet, col = layout.column(table, key)
+    return Mapped(sheet, col)
 
 
 def _input(layout: Layout, table: str, row: int, key: str) -> Cell:
@@ -89,6 +104,17 @@ def _input(layout: Layout, table: str, row: int, key: str) -> Cell:
 def _title(data: Data) -> str:
     pd = data.field("perangkat_daerah") or "Perangkat Daerah"
     return f"{pd} Tahun {data.tahun}" if data.tahun else str(pd)
+
+
+def _row_maps(indicators: list[Row], by_code: dict[str, Row], first: int) -> tuple[dict, dict]:
+    """Output row -> IKU row, and output row -> Realisasi row where there is one."""
+    from_iku, from_real = {}, {}
+    for i, ind in enumerate(indicators):
+        from_iku[first + i] = ind.row
+        real = by_code.get(code_key(ind.get("kode")))
+        if real is not None:
+            from_real[first + i] = real.row
+    return from_iku, from_real
 
 
 @dataclass
@@ -129,26 +155,29 @@ def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, R
                  "Realisasi", "Capaian (%)", "Capaian Dihitung (%)", "Kategori", "Acuan (%)"])
     r = 4
     spec.first_data_row = r
-    capped_cells: dict[int, Cell] = {}
     iku_rows: list[Cell] = []
     groups: dict[tuple[str, str], list[Cell]] = {}
+    from_iku: dict[int, int] = {}
+    from_real: dict[int, int] = {}
     for n, ind in enumerate(indicators, 1):
         s.text(r, 0, n)
-        for c, key in ((1, "kode"), (2, "jenis"), (3, "pernyataan"), (4, "indikator"), (5, "satuan")):
-            s.formula(r, c, blank_or(_input(layout, "iku", ind.row, key)))
-        s.formula(r, 6, IF(eq(fn("TRIM", _input(layout, "iku", ind.row, "iku")), "Tidak"), "Tidak", "Ya"))
+        s.text(r, 12, 100)
+        from_iku[r] = ind.row
         real = by_code.get(code_key(ind.get("kode")))
         if real is not None:
-            for c, key in ((7, "target_berlaku"), (8, "realisasi_berlaku"), (9, "capaian"), (11, "kategori")):
-                s.formula(r, c, blank_or(_input(layout, "realisasi", real.row, key)))
-        cap = s.formula(r, 10, capped(Cell(CAPAIAN, r, 9)))
-        s.text(r, 12, 100)
-        capped_cells[r] = cap
+            from_real[r] = real.row
+        cap = Cell(CAPAIAN, r, 10)
         if (ind.text("iku") or "").casefold() != "tidak":
             iku_rows.append(cap)
         key = ((ind.text("jenis") or "").casefold(), (ind.text("pernyataan") or "").casefold())
         groups.setdefault(key, []).append(cap)
         r += 1
+    for c, key in ((1, "kode"), (2, "jenis"), (3, "pernyataan"), (4, "indikator"), (5, "satuan")):
+        s.column(c, blank_or(_src(layout, "iku", key)), from_iku)
+    s.column(6, IF(eq(fn("TRIM", _src(layout, "iku", "iku")), "Tidak"), "Tidak", "Ya"), from_iku)
+    for c, key in ((7, "target_berlaku"), (8, "realisasi_berlaku"), (9, "capaian"), (11, "kategori")):
+        s.column(c, blank_or(_src(layout, "realisasi", key)), from_real)
+    s.column(10, capped(s.here(9)), {row: row for row in from_iku})
     last = r - 1
     if indicators:
         spec.charts.append(Chart("column", "Capaian per Indikator (%)", (1, 4, last),
@@ -212,22 +241,19 @@ def _perbandingan(data: Data, book: Book, indicators: list[Row], by_code: dict[s
                  "Capaian Standar Nasional (%)"])
     r = 4
     spec.first_data_row = r
-    for n, ind in enumerate(indicators, 1):
-        real = by_code.get(code_key(ind.get("kode")))
-        s.text(r, 0, n)
-        s.formula(r, 1, blank_or(_input(layout, "iku", ind.row, "kode")))
-        s.formula(r, 2, blank_or(_input(layout, "iku", ind.row, "indikator")))
-        s.formula(r, 3, blank_or(_input(layout, "iku", ind.row, "satuan")))
-        if real is not None:
-            keys = ((4, "target_n1"), (5, "realisasi_n1"), (6, "capaian_n1"), (7, "target_berlaku"),
-                    (8, "realisasi_berlaku"), (9, "capaian"), (11, "realisasi_n2"), (12, "target_renstra"),
-                    (13, "kemajuan_renstra"), (14, "standar_nasional"), (15, "capaian_standar"))
-            for c, key in keys:
-                s.formula(r, c, blank_or(_input(layout, "realisasi", real.row, key)))
-            now, before = Cell(PERBANDINGAN, r, 9), Cell(PERBANDINGAN, r, 6)
-            s.formula(r, 10, IF(fn("AND", fn("ISNUMBER", now), fn("ISNUMBER", before)),
-                                fn("ROUND", now - before, 2), ""))
-        r += 1
+    from_iku, from_real = _row_maps(indicators, by_code, r)
+    for n, out in enumerate(from_iku, 1):
+        s.text(out, 0, n)
+    r += len(indicators)
+    for c, key in ((1, "kode"), (2, "indikator"), (3, "satuan")):
+        s.column(c, blank_or(_src(layout, "iku", key)), from_iku)
+    for c, key in ((4, "target_n1"), (5, "realisasi_n1"), (6, "capaian_n1"), (7, "target_berlaku"),
+                   (8, "realisasi_berlaku"), (9, "capaian"), (11, "realisasi_n2"), (12, "target_renstra"),
+                   (13, "kemajuan_renstra"), (14, "standar_nasional"), (15, "capaian_standar")):
+        s.column(c, blank_or(_src(layout, "realisasi", key)), from_real)
+    now, before = s.here(9), s.here(6)
+    s.column(10, IF(fn("AND", fn("ISNUMBER", now), fn("ISNUMBER", before)), fn("ROUND", now - before, 2), ""),
+             {row: row for row in from_real})
     spec.last_row = r - 1
     return spec
 
@@ -252,17 +278,16 @@ def _efisiensi(data: Data, book: Book, indicators: list[Row], by_code: dict[str,
                  "Penyerapan (%)", "Efisiensi", "Metode"])
     r = 4
     spec.first_data_row = r
-    for n, ind in enumerate(indicators, 1):
-        real = by_code.get(code_key(ind.get("kode")))
-        s.text(r, 0, n)
-        s.formula(r, 1, blank_or(_input(layout, "iku", ind.row, "kode")))
-        s.formula(r, 2, blank_or(_input(layout, "iku", ind.row, "indikator")))
-        if real is not None:
-            for c, key in ((3, "capaian"), (4, "pagu_terkait"), (5, "realisasi_anggaran_terkait"),
-                           (6, "penyerapan_terkait"), (7, "efisiensi")):
-                s.formula(r, c, blank_or(_input(layout, "realisasi", real.row, key)))
-        s.formula(r, 8, method)
-        r += 1
+    from_iku, from_real = _row_maps(indicators, by_code, r)
+    for n, out in enumerate(from_iku, 1):
+        s.text(out, 0, n)
+    r += len(indicators)
+    for c, key in ((1, "kode"), (2, "indikator")):
+        s.column(c, blank_or(_src(layout, "iku", key)), from_iku)
+    for c, key in ((3, "capaian"), (4, "pagu_terkait"), (5, "realisasi_anggaran_terkait"),
+                   (6, "penyerapan_terkait"), (7, "efisiensi")):
+        s.column(c, blank_or(_src(layout, "realisasi", key)), from_real)
+    s.column(8, method, {row: row for row in from_iku})
     s.text(r, 2, "Keseluruhan: rata-rata capaian IKU terhadap penyerapan seluruh anggaran")
     if average is not None:
         cap = s.formula(r, 3, blank_or(average))
@@ -309,24 +334,31 @@ def _rekap(data: Data, book: Book, tree: BudgetTree):
     for node in order:
         where[id(node)] = r
         r += 1
-    for node in reversed(order):  # children before parents: nothing depends on a later row
+    from_anggaran = {where[id(n)]: n.row.row for n in order}
+    for c, key in ((0, "kode"), (1, "jenis"), (2, "uraian")):
+        s.column(c, blank_or(_src(layout, "anggaran", key)), from_anggaran)
+    leaves = {where[id(n)]: n.row.row for n in order if not n.children}
+    for key, c in money:
+        s.column(c, rollup(_src(layout, "anggaran", key), []), leaves)
+    for node in order:
         rr = where[id(node)]
-        s.formula(rr, 0, blank_or(_input(layout, "anggaran", node.row.row, "kode")))
-        s.formula(rr, 1, blank_or(_input(layout, "anggaran", node.row.row, "jenis")))
-        s.formula(rr, 2, blank_or(_input(layout, "anggaran", node.row.row, "uraian")))
         spec.indent[rr] = node.level - 1
+        if not node.children:
+            continue
         for key, c in money:
             kids = [Cell(REKAP, where[id(k)], c) if id(k) in where
                     else _input(layout, "anggaran", k.row.row, key) for k in node.children]
             s.formula(rr, c, rollup(_input(layout, "anggaran", node.row.row, key), _chunks(kids)))
-        _penyerapan_sisa(s, rr)
     total_row = r
     s.text(total_row, 2, "JUMLAH")
     for _key, c in money:
         tops = [Cell(REKAP, where[id(n)], c) for n in tree.roots if id(n) in where]
         s.formula(total_row, c, IF(eq(fn("COUNT", *_chunks(tops)), 0), "", fn("SUM", *_chunks(tops)))
                   if tops else fn("SUM", 0))
-    _penyerapan_sisa(s, total_row)
+    own_rows = {row: row for row in [*from_anggaran, total_row]}
+    pagu, real = s.here(4), s.here(5)
+    s.column(6, penyerapan_of(pagu, real), own_rows)
+    s.column(7, IF(fn("AND", fn("ISNUMBER", pagu), fn("ISNUMBER", real)), fn("ROUND", pagu - real, 2), ""), own_rows)
     spec.totals.append(total_row)
     spec.last_row = total_row
     programs = [n for n in tree.roots if id(n) in where]
@@ -337,19 +369,13 @@ def _rekap(data: Data, book: Book, tree: BudgetTree):
         r += 1
         s.header(r, ["Kode", "", "Program", "", "", "", "Penyerapan (%)"])
         first = r + 1
+        from_rekap = {}
         for n in programs:
             r += 1
-            src = where[id(n)]
-            s.formula(r, 0, blank_or(Cell(REKAP, src, 0)))
-            s.formula(r, 2, blank_or(Cell(REKAP, src, 2)))
-            s.formula(r, 6, blank_or(Cell(REKAP, src, 6)))
+            from_rekap[r] = where[id(n)]
+        for c in (0, 2, 6):
+            s.column(c, blank_or(Mapped(REKAP, c)), from_rekap)
         spec.charts.append(Chart("bar", "Penyerapan Anggaran per Program (%)", (2, first, r),
                                  [("Penyerapan (%)", 6, first, r, "bar")], (r + 2, 0)))
         spec.last_row = r
     return spec, (Cell(REKAP, total_row, 4), Cell(REKAP, total_row, 5))
-
-
-def _penyerapan_sisa(s: _Sheet, r: int) -> None:
-    pagu, real = Cell(REKAP, r, 4), Cell(REKAP, r, 5)
-    s.formula(r, 6, penyerapan_of(pagu, real))
-    s.formula(r, 7, IF(fn("AND", fn("ISNUMBER", pagu), fn("ISNUMBER", real)), fn("ROUND", pagu - real, 2), ""))

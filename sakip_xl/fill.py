@@ -58,8 +58,10 @@ def filled_book(filling: Filling, contract: Contract | None = None) -> tuple[Lay
         # regulation's pre-filled ones, as staff would add them.
         taken = {r for (r, c) in book.sheet(tl.sheet).values if c in tl.columns.values() and r >= tl.first_row}
         start = max(taken, default=tl.first_row - 1) + 1
-        if start + len(rows) - 1 > tl.last_row:
-            raise UsageError(f"{tl.sheet}: {len(rows)} baris melebihi baris yang disiapkan.")
+        if start + len(rows) - 1 > tl.last_row:  # more rows than prepared: formulas follow them
+            tl.last_row = start + len(rows) - 1
+            for col in tl.table.derived:
+                book.sheet(tl.sheet).column_formulas[tl.columns[col.key]].last = tl.last_row
         for i, row in enumerate(rows):
             r = start + i
             for label, v in row.items():

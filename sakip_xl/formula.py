@@ -309,7 +309,7 @@ def resolve(e: Expr, res: Resolver, table: str) -> Expr:
     """Replace symbolic nodes by concrete cells and ranges (rows stay relative)."""
     if isinstance(e, Col):
         sheet, col = res.column(table, e.col)
-        return _RowCell(sheet, col)
+        return RowCell(sheet, col)
     if isinstance(e, ColumnOf):
         sheet, col = res.column(e.table, e.col)
         rows = res.rows(e.table)
@@ -328,8 +328,17 @@ def resolve(e: Expr, res: Resolver, table: str) -> Expr:
 
 
 @dataclass(frozen=True, eq=False)
-class _RowCell(Expr):
-    """A cell in the row being computed (same sheet); internal to `resolve`."""
+class RowCell(Expr):
+    """The cell of column `col` on `sheet` in the row being computed."""
+
+    sheet: str
+    col: int
+
+
+@dataclass(frozen=True, eq=False)
+class Mapped(Expr):
+    """The cell of column `col` on `sheet` in the row the current row maps to
+    (a generated table row pointing at its source row)."""
 
     sheet: str
     col: int
@@ -371,6 +380,7 @@ def _lit_text(v: Any) -> str:
 
 
 ROW_MARK = "\x00"  # stands for the current row number in a rendered template
+MAP_MARK = "\x01"  # stands for the mapped source row number
 
 
 def render(e: Expr, sheet: str, row: int | None = None) -> str:
@@ -385,9 +395,11 @@ def render(e: Expr, sheet: str, row: int | None = None) -> str:
     def go(x: Expr, parent: int = 0, right: bool = False) -> str:
         if isinstance(x, Lit):
             return _lit_text(x.value)
-        if isinstance(x, _RowCell):
+        if isinstance(x, RowCell):
             pre = "" if x.sheet == sheet else sheet_prefix(x.sheet)
             return f"{pre}{col_letter(x.col)}{r}"
+        if isinstance(x, Mapped):
+            return f"{sheet_prefix(x.sheet)}${col_letter(x.col)}${MAP_MARK}"
         if isinstance(x, Cell):
             pre = "" if x.sheet == sheet else sheet_prefix(x.sheet)
             return f"{pre}${col_letter(x.col)}${x.row + 1}"
@@ -420,11 +432,15 @@ def render(e: Expr, sheet: str, row: int | None = None) -> str:
 class Book(Protocol):
     """Cell values the compiled functions read (formula cells computed lazily)."""
 
+    memo: dict  # row-independent sub-expression values
+
     def value(self, sheet: str, row: int, col: int) -> Value: ...
 
     def column(self, sheet: str, col: int, row1: int | None, row2: int | None) -> list[Value]: ...
 
     def index(self, sheet: str, col: int, row1: int | None, row2: int | None) -> dict: ...
+
+    def groups(self, sheet: str, col: int, row1: int | None, row2: int | None) -> dict: ...
 
 
 Fn = Callable[[Book, int], Value]
@@ -432,30 +448,80 @@ Fn = Callable[[Book, int], Value]
 _AGGREGATES = {"SUM", "COUNT", "COUNTA", "AVERAGE", "MAX", "MIN"}
 
 
-def compile_expr(e: Expr) -> Fn:
-    """Compile a resolved expression to `f(book, row) -> value`."""
-    if isinstance(e, Lit):
+def compile_expr(e: Expr, rowmap: dict[int, int] | None = None, memo: bool = True) -> Fn:
+    """Compile a resolved expression to `f(book, row) -> value`.
+
+    `rowmap` gives, for each row, the source row a `Mapped` reference reads.
+    With `memo`, sub-expressions that do not depend on the row are computed once
+    per book (worth it for a formula evaluated on many rows).
+    """
+    return _Compiler(rowmap, memo).compile(e)[0]
+
+
+class _Compiler:
+    def __init__(self, rowmap: dict[int, int] | None, memo: bool) -> None:
+        self.rowmap, self.memo = rowmap, memo
+
+    def compile(self, e: Expr) -> tuple[Fn, bool]:
+        """The compiled function of a node, and whether it is the same for every row."""
+        return getattr(self, "_" + type(e).__name__)(e)
+
+    def _Lit(self, e: Lit) -> tuple[Fn, bool]:
         v = float(e.value) if isinstance(e.value, int) and not isinstance(e.value, bool) else e.value
-        return lambda b, r: v
-    if isinstance(e, _RowCell):
+        return (lambda b, r: v), True
+
+    def _RowCell(self, e: RowCell) -> tuple[Fn, bool]:
         s, c = e.sheet, e.col
-        return lambda b, r: b.value(s, r, c)
-    if isinstance(e, Cell):
+        return (lambda b, r: b.value(s, r, c)), False
+
+    def _Mapped(self, e: Mapped) -> tuple[Fn, bool]:
+        s, c, m = e.sheet, e.col, self.rowmap
+        return (lambda b, r: b.value(s, m[r], c)), False
+
+    def _Cell(self, e: Cell) -> tuple[Fn, bool]:
         s, rr, c = e.sheet, e.row, e.col
-        return lambda b, r: b.value(s, rr, c)
-    if isinstance(e, Range):
+        return (lambda b, r: b.value(s, rr, c)), True
+
+    def _Range(self, e: Range) -> tuple[Fn, bool]:
         s, c, r1, r2 = e.sheet, e.col, e.row1, e.row2
-        return lambda b, r: b.column(s, c, r1, r2)
-    if isinstance(e, Neg):
-        f = compile_expr(e.a)
-        return lambda b, r: _neg(f(b, r))
-    if isinstance(e, BinOp):
-        fa, fb = compile_expr(e.a), compile_expr(e.b)
+        return (lambda b, r: b.column(s, c, r1, r2)), True
+
+    def _Neg(self, e: Neg) -> tuple[Fn, bool]:
+        f, fixed = self.compile(e.a)
+        return self._once(lambda b, r: _neg(f(b, r)), fixed), fixed
+
+    def _BinOp(self, e: BinOp) -> tuple[Fn, bool]:
+        (fa, ia), (fb, ib) = self.compile(e.a), self.compile(e.b)
         op = _BINOPS[e.op]
-        return lambda b, r: _broadcast(op, fa(b, r), fb(b, r))
-    if isinstance(e, Call):
-        return _compile_call(e)
-    raise TypeError(f"cannot compile unresolved node {e!r}")
+        return self._once(lambda b, r: _broadcast(op, fa(b, r), fb(b, r)), ia and ib), ia and ib
+
+    def _Call(self, e: Call) -> tuple[Fn, bool]:
+        compiled = [self.compile(a) for a in e.args]
+        fixed = all(i for _f, i in compiled)
+        return self._once(_compile_call(e, [f for f, _i in compiled]), fixed), fixed
+
+    def _once(self, f: Fn, fixed: bool) -> Fn:
+        return _once(f, fixed) if self.memo else f
+
+
+def _once(f: Fn, fixed: bool) -> Fn:
+    """Compute a row-independent sub-expression once per book (e.g. TRIM of a
+    fixed range inside a lookup evaluated for every row)."""
+    if not fixed:
+        return f
+    key = object()
+
+    def cached(b: Book, r: int) -> Value:
+        memo = b.memo
+        v = memo.get(key, _MISSING)
+        if v is _MISSING:
+            v = memo[key] = f(b, r)
+        return v
+
+    return cached
+
+
+_MISSING = object()
 
 
 def evaluate(e: Expr, book: Book, row: int = 0) -> Value:
@@ -566,9 +632,8 @@ def _first_error(vals: Sequence[Value]) -> XLError | None:
     return None
 
 
-def _compile_call(e: Call) -> Fn:
+def _compile_call(e: Call, args: list[Fn]) -> Fn:
     name = e.name
-    args = [compile_expr(a) for a in e.args]
     if name == "IF":
         fc, ft = args[0], args[1]
         ff = args[2] if len(args) > 2 else (lambda b, r: False)
@@ -591,13 +656,15 @@ def _compile_call(e: Call) -> Fn:
     if name in _AGGREGATES:
         # A single cell reference is a one-cell range: text in it is ignored.
         wrapped = [
-            (lambda f: (lambda b, r: [f(b, r)]))(f) if isinstance(a, (Cell, _RowCell)) else f
+            (lambda f: (lambda b, r: [f(b, r)]))(f) if isinstance(a, (Cell, RowCell, Mapped)) else f
             for f, a in zip(args, e.args)
         ]
         impl = _FUNCS[name]
         return lambda b, r: impl([f(b, r) for f in wrapped])
     if name == "MATCH":
         return _compile_match(e, args)
+    if name in ("SUMIFS", "COUNTIFS") and _single_plain_criterion(e):
+        return _compile_ifs_indexed(e, args)
     impl = _FUNCS[name]
     return lambda b, r: impl([f(b, r) for f in args])
 
@@ -834,12 +901,37 @@ def match_key(v: Value) -> tuple | None:
 
 
 def build_index(values: list[Value]) -> dict:
+    """First position of each value (MATCH)."""
     idx: dict = {}
     for i, v in enumerate(values):
         k = match_key(v)
         if k is not None and k not in idx:
             idx[k] = i
     return idx
+
+
+def build_groups(values: list[Value]) -> dict:
+    """All positions of each value (SUMIFS/COUNTIFS with a plain criterion)."""
+    idx: dict = {}
+    for i, v in enumerate(values):
+        k = match_key(v)
+        if k is not None:
+            idx.setdefault(k, []).append(i)
+    return idx
+
+
+def _plain_positions(groups: dict, c: Value) -> list[int] | None:
+    """Positions matching a criterion without operators or wildcards, as `criterion`
+    would find them; None when the criterion needs the general path."""
+    if is_number(c):
+        return groups.get(("n", float(c)), [])
+    if not isinstance(c, str) or not c or c[0] in "<>=" or any(ch in c for ch in "*?~"):
+        return None
+    hits = list(groups.get(("s", c.casefold()), []))
+    n = text_to_number(c)
+    if not isinstance(n, XLError):
+        hits = sorted(set(hits) | set(groups.get(("n", n), [])))
+    return hits
 
 
 def _compile_match(e: Call, args: list[Fn]) -> Fn:
@@ -868,6 +960,39 @@ def _compile_match(e: Call, args: list[Fn]) -> Fn:
         return NA if i is None else float(i + 1)
 
     return f_match
+
+
+def _single_plain_criterion(e: Call) -> bool:
+    """SUMIFS(sum, range, crit) or COUNTIFS(range, crit) over a sheet range."""
+    rng = e.args[1] if e.name == "SUMIFS" else e.args[0]
+    return len(e.args) == (3 if e.name == "SUMIFS" else 2) and isinstance(rng, Range)
+
+
+def _compile_ifs_indexed(e: Call, args: list[Fn]) -> Fn:
+    """SUMIFS/COUNTIFS with one criterion, through an index of the criteria range."""
+    generic = _FUNCS[e.name]
+    rng = e.args[1] if e.name == "SUMIFS" else e.args[0]
+    fcrit = args[2] if e.name == "SUMIFS" else args[1]
+    fsum = args[0] if e.name == "SUMIFS" else None
+
+    def f_ifs(b: Book, r: int) -> Value:
+        c = _scalar(fcrit(b, r))
+        hits = _plain_positions(b.groups(rng.sheet, rng.col, rng.row1, rng.row2), c)
+        if hits is None:
+            return generic([f(b, r) for f in args])
+        if fsum is None:
+            return float(len(hits))
+        values = fsum(b, r)
+        total = 0.0
+        for i in hits:
+            v = values[i] if i < len(values) else None
+            if isinstance(v, XLError):
+                return v
+            if is_number(v):
+                total += float(v)
+        return total
+
+    return f_ifs
 
 
 _CRITERION_OP = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)

@@ -32,7 +32,7 @@ class SourceSheet:
     name: str
     cells: dict[tuple[int, int], object]  # non-empty cells, 0-based (row, col)
     percent: set[tuple[int, int]] = field(default_factory=set)
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # formula text where known
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # cells holding a formula
     formulas_known: bool = False  # False for .xls: a value may or may not come from a formula
     lost: list[str] = field(default_factory=list)  # objects that cannot be carried (charts...)
     visible: bool = True
@@ -137,8 +137,8 @@ def read_source(path: str | Path) -> SourceWorkbook:
 # ---------------------------------------------------------------- xlsx
 
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
-_CELL_WITH_STYLE_OR_FORMULA = re.compile(r"<c\s([^>]*?)(?:/>|>(.*?)</c>)", re.S)
-_FORMULA = re.compile(r"<f(?:\s[^>]*)?(?:/>|>(.*?)</f>)", re.S)
+# Excel, LibreOffice, XlsxWriter and openpyxl all write r= first in <c>.
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f\b')
 _A1 = re.compile(r"^([A-Z]+)(\d+)$")
 _BUILTIN_PERCENT = {9, 10}
 
@@ -147,13 +147,11 @@ def _attrs(text: str) -> dict[str, str]:
     return {k.split(":")[-1]: html.unescape(v) for k, v in _ATTR.findall(text)}
 
 
-def _rc(ref: str) -> tuple[int, int]:
-    m = _A1.match(ref)
-    letters, digits = m.group(1), m.group(2)
+def _col_index(letters: str) -> int:
     col = 0
     for ch in letters:
         col = col * 26 + ord(ch) - 64
-    return int(digits) - 1, col - 1
+    return col - 1
 
 
 def _is_percent_format(code: str) -> bool:
@@ -205,25 +203,13 @@ def _xlsx_facts(data: bytes, source: SourceWorkbook) -> None:
 
 
 def _scan_cells(xml: str, sheet: SourceSheet, percent_xf: set[int]) -> None:
-    """Record percent-formatted cells and formula cells of a sheet's XML."""
-    if not percent_xf and "<f" not in xml:
-        return
-    for m in _CELL_WITH_STYLE_OR_FORMULA.finditer(xml):
-        head, body = m.group(1), m.group(2) or ""
-        has_formula = "<f" in body
-        style = re.search(r'\bs="(\d+)"', head)
-        is_percent = style is not None and int(style.group(1)) in percent_xf
-        if not (has_formula or is_percent):
-            continue
-        ref = re.search(r'\br="([A-Z]+\d+)"', head)
-        if ref is None:
-            continue
-        rc = _rc(ref.group(1))
-        if is_percent:
-            sheet.percent.add(rc)
-        if has_formula:
-            f = _FORMULA.search(body)
-            sheet.formulas[rc] = html.unescape(f.group(1) or "") if f else ""
+    """Record formula cells and percent-formatted cells of a sheet's XML."""
+    for m in _FORMULA_CELL.finditer(xml):
+        sheet.formulas.add((int(m.group(2)) - 1, _col_index(m.group(1))))
+    if percent_xf:
+        styles = "|".join(str(i) for i in sorted(percent_xf))
+        for m in re.finditer(rf'<c r="([A-Z]+)(\d+)"[^>]*?\ss="(?:{styles})"', xml):
+            sheet.percent.add((int(m.group(2)) - 1, _col_index(m.group(1))))
 
 
 _LOST = {
@@ -276,9 +262,8 @@ def _ods_facts(data: bytes, source: SourceWorkbook) -> None:
             if sheet is not None and repeat == 1:
                 if el.get(o + "value-type") == "percentage":
                     sheet.percent.add((row, col))
-                formula = el.get(t + "formula")
-                if formula:
-                    sheet.formulas[(row, col)] = formula
+                if el.get(t + "formula"):
+                    sheet.formulas.add((row, col))
             col += repeat
         elif tag == t + "table":
             sheet = None

@@ -23,7 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .book import Book
 from .contract import Column, Contract, templates_dir
-from .formula import ROW_MARK, col_letter, sheet_prefix
+from .formula import col_letter, sheet_prefix
 from .layout import Layout, TableLayout
 from .rules import RULES
 from .styles import cell_format
@@ -141,18 +141,18 @@ def write_cells(w: Writer, ws: Worksheet, book: Book, sheet: str, style) -> None
     for c, cf in s.column_formulas.items():
         f = style(cf.first, c)
         empty_value = None
-        for r in range(cf.first, cf.last + 1):
+        for r in cf.row_range():
             if (r, c) in s.typed_over or (r, c) in s.cell_formulas:
                 continue
-            if r in used:
+            if r in used or cf.rows is not None:
                 value = book.value(sheet, r, c)
             else:
-                # Rows without values all compute the same: column formulas
-                # read only their own row and fixed ranges.
+                # Rows without values all compute the same: unmapped column
+                # formulas read only their own row and fixed ranges.
                 if empty_value is None:
                     empty_value = book.value(sheet, r, c)
                 value = empty_value
-            write(r, c, cf.text.replace(ROW_MARK, str(r + 1)), f, _cached(value))
+            write(r, c, cf.text_at(r), f, _cached(value))
     for (r, c), (_fn, text) in s.cell_formulas.items():
         if (r, c) not in s.typed_over:
             write(r, c, text, style(r, c), _cached(book.value(sheet, r, c)))
