@@ -85,6 +85,8 @@ def text_to_number(s: str) -> float | XLError:
 
 def to_number(v: Value) -> float | XLError:
     """Coerce a scalar for arithmetic: empty is 0, numeric text is converted."""
+    if type(v) is float:
+        return v
     if v is None:
         return 0.0
     if isinstance(v, bool):
@@ -128,6 +130,13 @@ def _rank(v: Value) -> int:
 
 def compare(a: Value, b: Value) -> int | XLError:
     """Excel's ordering: number < text < logical; text case-insensitive."""
+    ta, tb = type(a), type(b)
+    if ta is tb:
+        if ta is float:
+            return (a > b) - (a < b)
+        if ta is str:
+            a, b = a.casefold(), b.casefold()
+            return (a > b) - (a < b)
     if isinstance(a, XLError):
         return a
     if isinstance(b, XLError):
@@ -546,6 +555,8 @@ def _neg(v: Value) -> Value:
 
 
 def _broadcast(op: Callable[[Value, Value], Value], a: Value, b: Value) -> Value:
+    if type(a) is not list and type(b) is not list:
+        return op(a, b)
     if isinstance(a, list) or isinstance(b, list):
         if not isinstance(a, list):
             return [op(a, y) for y in b]
@@ -609,6 +620,8 @@ _BINOPS: dict[str, Callable[[Value, Value], Value]] = {
 
 
 def _truth(v: Value) -> bool | XLError:
+    if type(v) is bool:
+        return v
     if isinstance(v, XLError):
         return v
     if isinstance(v, bool):
