@@ -124,6 +124,8 @@ class Book:
         if not rows:
             return
         s = self.sheet(sheet)
+        if col in s.column_formulas:
+            raise ValueError(f"{sheet}: column {col} already has a column formula")
         s.column_formulas[col] = ColumnFormula(compile_expr(expr, rows), render(expr, sheet), min(rows),
                                                max(rows), dict(rows))
         s.max_row = max(s.max_row, max(rows))

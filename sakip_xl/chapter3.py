@@ -369,12 +369,10 @@ def _rekap(data: Data, book: Book, tree: BudgetTree):
         r += 1
         s.header(r, ["Kode", "", "Program", "", "", "", "Penyerapan (%)"])
         first = r + 1
-        from_rekap = {}
-        for n in programs:
+        for n in programs:  # own cells: columns 0, 2 and 6 already carry the main table's formulas
             r += 1
-            from_rekap[r] = where[id(n)]
-        for c in (0, 2, 6):
-            s.column(c, blank_or(Mapped(REKAP, c)), from_rekap)
+            for c in (0, 2, 6):
+                s.formula(r, c, blank_or(Cell(REKAP, where[id(n)], c)))
         spec.charts.append(Chart("bar", "Penyerapan Anggaran per Program (%)", (2, first, r),
                                  [("Penyerapan (%)", 6, first, r, "bar")], (r + 2, 0)))
         spec.last_row = r

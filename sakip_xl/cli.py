@@ -130,5 +130,80 @@ def recompute(file, output, no_backup, password, as_json):
     sys.exit(1 if report.has_errors else 0)
 
 
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The rekap workbook to write (.xlsx).")
+@click.option("--tahun", type=int, help="Merge this year only (default: the year most files report).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Files read in parallel (default: number of cores).")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write ringkasan.csv, indikator.csv, anggaran.csv, pemeriksaan.csv here.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@library_errors
+def merge(inputs, output, tahun, jobs, csv_dir, as_json, quiet):
+    """Merge the returned workbooks of many offices into one rekap.
+
+    INPUTS are files, folders (searched recursively) and glob patterns.
+
+    Example: sakip-xl merge kiriman/ -o rekap-2023.xlsx --tahun 2023
+    """
+    from .merge import GAGAL, merge as run
+    from .rekap import write_csv, write_rekap
+
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"{output.name}: rekap ditulis sebagai berkas .xlsx.")
+    show = not quiet and not as_json and sys.stderr.isatty()
+    with _progress(show) as tick:
+        result = run(inputs, tahun=tahun, jobs=jobs, progress=tick)
+    if not result.used:
+        _fail("tidak ada buku kerja yang dapat dibaca; rekap tidak ditulis.", 2)
+    write_rekap(output, result)
+    written = write_csv(csv_dir, result) if csv_dir else []
+    counts = result.counts()
+    failed = [e for e in result.entries if e.status == GAGAL]
+    left_out = [e for e in result.entries if e.office is not None and not e.used]
+    if as_json:
+        click.echo(json.dumps({
+            "output": str(output), "csv": [str(p) for p in written], "tahun": result.tahun, "counts": counts,
+            "files": [{"path": e.path, "status": e.status, "used": e.used and e.status != GAGAL,
+                       "galat": e.galat, "peringatan": e.peringatan, "note": e.reason or e.note}
+                      for e in result.entries],
+        }, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"Ditulis: {output}" + (f" dan {len(written)} berkas CSV di {csv_dir}" if written else ""))
+        click.echo(f"Tahun {result.tahun}: {counts['berkas']} berkas, {counts['dipakai']} digabung "
+                   f"({counts['lengkap']} lengkap, {counts['ada galat']} ada galat), {counts[GAGAL]} gagal dibaca, "
+                   f"{counts['tidak dipakai']} tidak dipakai.")
+        for e in failed:
+            click.echo(f"  gagal dibaca  {e.path}: {e.reason}")
+        for e in left_out:
+            click.echo(f"  tidak dipakai {e.path}: {e.note}")
+    sys.exit(0 if not failed and all(e.galat == 0 for e in result.used) else 1)
+
+
+class _progress:
+    """A progress bar on stderr while files are read, or nothing."""
+
+    def __init__(self, show: bool) -> None:
+        self.show = show
+        self.bar = None
+
+    def __enter__(self):
+        def tick(done: int, total: int, path: str) -> None:
+            if not self.show:
+                return
+            if self.bar is None:
+                self.bar = click.progressbar(length=total, label="Membaca", file=sys.stderr)
+                self.bar.__enter__()
+            self.bar.update(1)
+
+        return tick
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,291 @@
+"""`sakip-xl merge`: the rekap of many offices' workbooks, whatever state they are in.
+
+Every file is read, checked and recomputed by the engine (stated derived
+values are never trusted); one bad file never stops the merge. The result is
+identical for any number of worker processes and any input order.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .chapter3 import REKAP, build_chapter3
+from .checks import code_key
+from .errors import ContractError, UnreadableFile, UsageError
+from .formula import Cell
+from .report import GALAT, PERINGATAN, Issue
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+LENGKAP, ADA_GALAT, GAGAL = "lengkap", "ada galat", "gagal dibaca"
+
+
+@dataclass
+class Office:
+    """The figures of one office's workbook, computed by the engine."""
+
+    pemda: str
+    perangkat_daerah: str
+    kode: str
+    tahun: int | None
+    indicators: int
+    with_capaian: int
+    average: float | None
+    cap: str
+    kategori: str
+    pagu: float | None
+    realisasi: float | None
+    penyerapan: float | None
+    efisiensi: float | str | None
+    metode: str
+
+
+@dataclass
+class Entry:
+    """One input file: what it is, whether it could be read, and what it holds."""
+
+    path: str
+    size: int
+    sha256: str
+    modified: float  # file time, seconds since the epoch
+    saved_at: datetime | None = None  # the workbook's own saved time
+    template_version: str | None = None
+    status: str = GAGAL
+    reason: str | None = None
+    office: Office | None = None
+    indicators: list[tuple] = field(default_factory=list)  # see INDICATOR_COLUMNS
+    budget: list[tuple] = field(default_factory=list)  # see BUDGET_COLUMNS
+    issues: list[Issue] = field(default_factory=list)
+    used: bool = True
+    note: str | None = None  # why an entry is left out
+
+    @property
+    def galat(self) -> int:
+        return sum(1 for i in self.issues if i.severity == GALAT)
+
+    @property
+    def peringatan(self) -> int:
+        return sum(1 for i in self.issues if i.severity == PERINGATAN)
+
+    @property
+    def key(self) -> tuple:
+        o = self.office
+        if o is None:
+            return ("~", self.path)
+        return (" ".join(o.pemda.split()).casefold(), " ".join(o.perangkat_daerah.split()).casefold(), o.tahun)
+
+
+INDICATOR_COLUMNS = ("kode", "jenis", "tujuan_sasaran", "indikator", "satuan", "iku", "target", "realisasi",
+                     "capaian", "kategori")
+BUDGET_COLUMNS = ("kode", "jenis", "uraian", "pagu_awal", "pagu", "realisasi", "penyerapan")
+
+
+# ---------------------------------------------------------------- finding files
+
+
+def find_inputs(inputs: Iterable[str | Path]) -> list[Path]:
+    """Files, folders (searched recursively) and glob patterns, as sorted unique paths."""
+    found: set[Path] = set()
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            for root, _dirs, files in os.walk(p):
+                for f in files:
+                    if f.lower().endswith(WORKBOOK_SUFFIXES) and not f.startswith(("~$", ".~lock")):
+                        found.add(Path(root) / f)
+        elif p.exists():
+            found.add(p)
+        else:
+            matches = glob.glob(str(item), recursive=True)
+            if not matches:
+                raise UsageError(f"'{item}' tidak ditemukan (bukan berkas, folder, atau pola yang cocok).")
+            for m in matches:
+                mp = Path(m)
+                if mp.is_file():
+                    found.add(mp)
+                elif mp.is_dir():
+                    found.update(find_inputs([mp]))
+    return sorted(found, key=lambda q: str(q))
+
+
+# ---------------------------------------------------------------- one file
+
+
+def read_entry(path: str | Path) -> Entry:
+    """Read, check and compute one workbook; never raises for the file's problems."""
+    from .workbook import check_workbook
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+        stat = path.stat()
+    except OSError as e:
+        return Entry(str(path), 0, "", 0.0, reason=f"{path.name}: berkas tidak dapat dibuka ({e.strerror}).")
+    entry = Entry(str(path), len(data), hashlib.sha256(data).hexdigest(), stat.st_mtime)
+    try:
+        checked = check_workbook(path)
+    except (UnreadableFile, ContractError) as e:
+        entry.reason = str(e)
+        entry.issues = list(getattr(e, "issues", []))
+        return entry
+    data_ = checked.data
+    entry.saved_at = data_.source.saved_at
+    entry.template_version = data_.identity["versi_templat"].text
+    entry.issues = checked.report.sorted_issues()
+    entry.status = ADA_GALAT if checked.report.has_errors else LENGKAP
+    _summarize(entry, checked)
+    return entry
+
+
+def _value(book, cell: Cell | None):
+    if cell is None:
+        return None
+    v = book.value(cell.sheet, cell.row, cell.col)
+    return None if v in (None, "") else v
+
+
+def _summarize(entry: Entry, checked) -> None:
+    """The office's figures, read from the chapter-III cells the engine computed."""
+    data, book = checked.data, checked.book
+    chapter3 = build_chapter3(data, book, checked.tree)
+    layout = data.layout
+    rt = layout.tables["realisasi"]
+    by_code = {}
+    for r in data.rows["realisasi"]:
+        k = code_key(r.get("kode"))
+        if k is not None:
+            by_code.setdefault(k, r.row)
+    for ind in data.rows["iku"]:
+        k = code_key(ind.get("kode"))
+        if k is None:
+            continue
+        row = by_code.get(k)
+
+        def rv(key: str):
+            return None if row is None else _value(book, Cell(rt.sheet, row, rt.columns[key]))
+
+        entry.indicators.append((ind.text("kode"), ind.text("jenis"), ind.text("pernyataan"), ind.text("indikator"),
+                                 ind.text("satuan"), ind.text("iku") or "Ya", rv("target_berlaku"),
+                                 rv("realisasi_berlaku"), rv("capaian"), rv("kategori")))
+    at = layout.tables["anggaran"]
+    for r in data.rows["anggaran"]:
+        if r.is_total:
+            continue
+        entry.budget.append((r.text("kode"), r.text("jenis"), r.text("uraian"), r.number("pagu_awal"),
+                             r.number("pagu"), r.number("realisasi_anggaran"),
+                             _value(book, Cell(at.sheet, r.row, at.columns["penyerapan"]))))
+    efisiensi = next(s for s in chapter3.sheets if s.name == "Efisiensi")
+    rekap = next(s for s in chapter3.sheets if s.name == REKAP)
+    total = rekap.totals[0]
+    eff_row = efisiensi.totals[0]
+    avg = chapter3.iku_average
+    entry.office = Office(
+        pemda=str(data.field("pemda") or ""),
+        perangkat_daerah=str(data.field("perangkat_daerah") or Path(entry.path).stem),
+        kode=str(data.field("kode_pd") or ""),
+        tahun=data.tahun,
+        indicators=sum(1 for i in entry.indicators if (i[5] or "").casefold() != "tidak"),
+        with_capaian=int(_value(book, Cell(avg.sheet, avg.row, 5)) or 0) if avg else 0,
+        average=_value(book, avg),
+        cap=str(_value(book, Cell("Capaian", 1, 3)) or "Tanpa Batas"),
+        kategori=str(_value(book, Cell(avg.sheet, avg.row, 11)) or "") if avg else "",
+        pagu=_value(book, Cell(REKAP, total, 4)),
+        realisasi=_value(book, Cell(REKAP, total, 5)),
+        penyerapan=_value(book, Cell(REKAP, total, 6)),
+        efisiensi=_value(book, Cell("Efisiensi", eff_row, 7)),
+        metode=str(_value(book, Cell("Efisiensi", 1, 3)) or ""),
+    )
+
+
+# ---------------------------------------------------------------- many files
+
+
+@dataclass
+class MergeResult:
+    entries: list[Entry]  # every input file, sorted
+    tahun: int | None  # the year merged
+
+    @property
+    def used(self) -> list[Entry]:
+        return [e for e in self.entries if e.used and e.office is not None]
+
+    def counts(self) -> dict[str, int]:
+        """Files found; merged ones by status; unreadable ones; readable ones left out."""
+        merged = Counter(e.status for e in self.used)
+        return {
+            "berkas": len(self.entries),
+            "dipakai": len(self.used),
+            LENGKAP: merged[LENGKAP],
+            ADA_GALAT: merged[ADA_GALAT],
+            GAGAL: sum(1 for e in self.entries if e.status == GAGAL),
+            "tidak dipakai": sum(1 for e in self.entries if e.office is not None and not e.used),
+        }
+
+
+def _init_worker() -> None:
+    import gc
+
+    gc.set_threshold(100_000, 50, 100)
+
+
+def merge(inputs: Iterable[str | Path], tahun: int | None = None, jobs: int | None = None,
+          progress: Callable[[int, int, str], None] | None = None) -> MergeResult:
+    """Read every workbook (in `jobs` processes), pick one per office and year."""
+    paths = find_inputs(inputs)
+    if not paths:
+        raise UsageError("Tidak ada buku kerja (.xlsx, .xlsm, .xls, .ods) yang ditemukan.")
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    entries: list[Entry] = []
+    if jobs == 1 or len(paths) == 1:
+        for i, p in enumerate(paths, 1):
+            entries.append(read_entry(p))
+            if progress:
+                progress(i, len(paths), str(p))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
+            for i, e in enumerate(pool.map(read_entry, paths, chunksize=max(1, len(paths) // (jobs * 8))), 1):
+                entries.append(e)
+                if progress:
+                    progress(i, len(paths), e.path)
+    return choose(entries, tahun)
+
+
+def choose(entries: list[Entry], tahun: int | None) -> MergeResult:
+    """Leave out other years and older duplicates, saying why; sort deterministically."""
+    readable = [e for e in entries if e.office is not None]
+    if tahun is None:
+        years = Counter(e.office.tahun for e in readable if e.office.tahun is not None)
+        tahun = min(years, key=lambda y: (-years[y], y)) if years else None
+    for e in readable:
+        if tahun is not None and e.office.tahun != tahun:
+            e.used = False
+            e.note = f"tahun {e.office.tahun}, bukan {tahun}: tidak digabung"
+    groups: dict[tuple, list[Entry]] = {}
+    for e in readable:
+        if e.used:
+            groups.setdefault(e.key, []).append(e)
+    for same in groups.values():
+        if len(same) < 2:
+            continue
+        same.sort(key=_newness, reverse=True)
+        keep = same[0]
+        keep.note = f"dipakai: versi terbaru dari {len(same)} berkas untuk perangkat daerah dan tahun yang sama"
+        for other in same[1:]:
+            other.used = False
+            other.note = f"tidak dipakai: ada versi yang lebih baru ({Path(keep.path).name})"
+    entries = sorted(entries, key=lambda e: (e.key, e.path))
+    return MergeResult(entries, tahun)
+
+
+def _newness(e: Entry) -> tuple:
+    """The workbook's own saved time, then the file time (for equal or missing saved
+    times), then the path: the largest is the newest."""
+    saved = e.saved_at.timestamp() if e.saved_at else float("-inf")
+    return (saved, e.modified, e.path)

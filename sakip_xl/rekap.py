@@ -1,0 +1,208 @@
+"""Writing the rekap workbook of a merge, and its CSV export.
+
+Ringkasan is built in a Book, so its live formulas (penyerapan, totals,
+ranking) carry values the engine computed from the same rules. The long
+Indikator and Anggaran sheets are streamed: their penyerapan formula is the
+same rule each office's engine already evaluated on the same numbers, so that
+value is its cached value. Text from the workbooks is always written as text.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from .book import Book
+from .chapter3 import Chart, OutputSheet
+from .files import atomic_write
+from .formula import IF, ROW_MARK, Cell, Range, RowCell, cat, fn, render
+from .merge import BUDGET_COLUMNS, INDICATOR_COLUMNS, GAGAL, MergeResult
+from .rules import average_of, penyerapan_of
+from .writer import Writer, _print_setup, write_output_sheet
+
+RINGKASAN, INDIKATOR, ANGGARAN, PEMERIKSAAN, BERKAS = "Ringkasan", "Indikator", "Anggaran", "Pemeriksaan", "Berkas"
+MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows; longer tables continue on a next sheet
+
+RINGKASAN_HEADERS = [
+    ("No", 5, None), ("Pemerintah Daerah", 20, None), ("Perangkat Daerah", 30, None), ("Kode", 10, None),
+    ("Tahun", 7, None), ("Jumlah Indikator IKU", 10, None), ("Indikator dengan Capaian", 10, None),
+    ("Rata-rata Capaian (%)", 11, "persen"), ("Batas Capaian", 11, None), ("Kategori", 14, None),
+    ("Pagu (Rp)", 18, "rupiah"), ("Realisasi Anggaran (Rp)", 18, "rupiah"), ("Penyerapan (%)", 11, "persen"),
+    ("Efisiensi", 11, "desimal"), ("Metode Efisiensi", 13, None), ("Galat", 7, None), ("Peringatan", 10, None),
+    ("Status", 12, None), ("Peringkat", 9, None), ("Berkas", 40, None),
+]
+CSV_RINGKASAN = ("pemda", "perangkat_daerah", "kode", "tahun", "indikator_iku", "indikator_dengan_capaian",
+                 "rata_rata_capaian", "batas_capaian", "kategori", "pagu", "realisasi_anggaran", "penyerapan",
+                 "efisiensi", "metode_efisiensi", "galat", "peringatan", "status", "berkas")
+
+
+def _ringkasan_rows(result: MergeResult) -> list[tuple]:
+    rows = []
+    for e in result.entries:
+        if not e.used and e.office is not None:
+            continue
+        o = e.office
+        if o is None:
+            rows.append(("", Path(e.path).stem, "", None, None, None, None, "", "", None, None, None, None, "",
+                         e.galat, e.peringatan, e.status, e.path))
+            continue
+        rows.append((o.pemda, o.perangkat_daerah, o.kode, o.tahun, o.indicators, o.with_capaian, o.average,
+                     o.cap, o.kategori, o.pagu, o.realisasi, o.penyerapan, o.efisiensi, o.metode, e.galat,
+                     e.peringatan, e.status, e.path))
+    return rows
+
+
+def _ringkasan(book: Book, rows: list[tuple]) -> OutputSheet:
+    spec = OutputSheet(RINGKASAN, [w for _h, w, _f in RINGKASAN_HEADERS],
+                       number_formats={c: f for c, (_h, _w, f) in enumerate(RINGKASAN_HEADERS) if f},
+                       wrap={2, 19})
+    s = RINGKASAN
+    book.set(s, 0, 0, "Rekap Laporan Kinerja Perangkat Daerah")
+    spec.titles.append(0)
+    book.set(s, 1, 0, "Dihitung ulang oleh sakip-xl dari setiap buku kerja; angka yang tertulis di berkas tidak "
+                      "dipercaya begitu saja.")
+    header = 3
+    spec.headers.append(header)
+    for c, (h, _w, _f) in enumerate(RINGKASAN_HEADERS):
+        book.set(s, header, c, h)
+    first = spec.first_data_row = header + 1
+    if not rows:
+        return spec
+    last = first + len(rows) - 1
+    for i, row in enumerate(rows):
+        r = first + i
+        book.set(s, r, 0, i + 1)
+        # columns 1-11 then 13-17 and 19 hold values; 12 (penyerapan) and 18 (rank) are formulas
+        for c, v in zip([*range(1, 12), 13, 14, 15, 16, 17, 19], [*row[:11], *row[12:]]):
+            book.set(s, r, c, v)
+        book.set_formula(s, r, 12, penyerapan_of(Cell(s, r, 10), Cell(s, r, 11)))
+        # rank by average capaian: 1 + the number of offices with a higher average
+        avg = Cell(s, r, 7)
+        book.set_formula(s, r, 18, IF(fn("ISNUMBER", avg), fn("COUNTIFS", Range(s, 7, first, last), cat(">", avg))
+                                      + 1, ""))
+    total = last + 1
+    book.set(s, total, 2, "JUMLAH / RATA-RATA")
+    for c in (5, 6, 10, 11, 15, 16):
+        book.set_formula(s, total, c, fn("SUM", Range(s, c, first, last)))
+    book.set_formula(s, total, 7, average_of([Range(s, 7, first, last)]))
+    book.set_formula(s, total, 12, penyerapan_of(Cell(s, total, 10), Cell(s, total, 11)))
+    spec.totals.append(total)
+    spec.last_row = total
+    spec.charts.append(Chart("bar", "Rata-rata Capaian per Perangkat Daerah (%)", (2, first, last),
+                             [("Rata-rata Capaian (%)", 7, first, last, "bar")], (total + 3, 1)))
+    return spec
+
+
+def write_rekap(path: str | Path, result: MergeResult) -> Path:
+    """The rekap workbook: Ringkasan, Indikator, Anggaran, Pemeriksaan, Berkas."""
+    path = Path(path)
+
+    def write(tmp: Path) -> None:
+        w = Writer(tmp)
+        book = Book()
+        spec = _ringkasan(book, _ringkasan_rows(result))
+        write_output_sheet(w, book, spec, password=None)
+        _stream(w, INDIKATOR, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Tujuan/Sasaran", "Indikator Kinerja",
+                               "Satuan", "IKU", "Target", "Realisasi", "Capaian (%)", "Kategori", "Berkas"],
+                [22, 7, 9, 9, 34, 34, 10, 6, 10, 10, 11, 14, 30],
+                ((e.office.perangkat_daerah, e.office.tahun, *row, e.path) for e in result.used
+                 for row in e.indicators), {10: "persen"})
+        pagu_col, real_col = 6, 7
+        formula = render(penyerapan_of(RowCell(ANGGARAN, pagu_col), RowCell(ANGGARAN, real_col)), ANGGARAN)
+        _stream(w, ANGGARAN, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Uraian", "Pagu Awal (Rp)", "Pagu (Rp)",
+                              "Realisasi (Rp)", "Penyerapan (%)", "Berkas"],
+                [22, 7, 20, 12, 40, 17, 17, 17, 11, 30],
+                ((e.office.perangkat_daerah, e.office.tahun, *row, e.path) for e in result.used
+                 for row in e.budget), {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"},
+                formula_col=(8, formula))
+        _stream(w, PEMERIKSAAN, ["Berkas", "Perangkat Daerah", "Tingkat", "Kode Masalah", "Lembar", "Sel",
+                                 "Nilai Ditemukan", "Nilai Seharusnya", "Pesan"],
+                [30, 22, 11, 24, 14, 7, 20, 20, 80],
+                ((e.path, e.office.perangkat_daerah if e.office else "", i.severity, i.code, i.sheet, i.cell,
+                  i.value, i.expected, i.message) for e in result.entries for i in e.issues), {})
+        _stream(w, BERKAS, ["Berkas", "Ukuran (bita)", "SHA-256", "Versi Templat", "Disimpan", "Status", "Dipakai",
+                            "Keterangan"],
+                [40, 12, 66, 10, 20, 12, 8, 70],
+                ((e.path, e.size, e.sha256, e.template_version, e.saved_at.isoformat() if e.saved_at else None,
+                  e.status, "Ya" if e.used and e.status != GAGAL else "Tidak", e.reason or e.note)
+                 for e in result.entries), {})
+        w.close()
+
+    atomic_write(path, write)
+    return path
+
+
+def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows, formats: dict[int, str],
+            formula_col: tuple[int, str] | None = None) -> None:
+    """A long table of values, header frozen, filtered, continued on `<name> 2` past a sheet's rows."""
+    part, ws, r = 0, None, 0
+    header_fmt = w.fmt("header_derived")
+    cell_fmts = {c: w.fmt("plain", f) for c, f in formats.items()}
+    for row in rows:
+        if ws is None or r > MAX_ROWS:
+            if ws is not None:
+                ws.autofilter(0, 0, r - 1, len(headers) - 1)
+            part += 1
+            ws = w.add_sheet(name if part == 1 else f"{name} {part}")
+            for c, (h, width) in enumerate(zip(headers, widths)):
+                ws.write_string(0, c, h, header_fmt)
+                ws.set_column(c, c, width)
+            ws.freeze_panes(1, 0)
+            _print_setup(ws, 0)
+            r = 1
+        values = list(row)
+        for c, v in enumerate(values):
+            if formula_col is not None and c == formula_col[0]:
+                ws.write_formula(r, c, formula_col[1].replace(ROW_MARK, str(r + 1)), cell_fmts.get(c),
+                                 "" if v is None else v)
+            else:
+                w.put(ws, r, c, v, cell_fmts.get(c))
+        r += 1
+    if ws is None:
+        ws = w.add_sheet(name)
+        for c, (h, width) in enumerate(zip(headers, widths)):
+            ws.write_string(0, c, h, header_fmt)
+            ws.set_column(c, c, width)
+        r = 1
+    ws.autofilter(0, 0, max(r - 1, 1), len(headers) - 1)
+
+
+def write_csv(folder: str | Path, result: MergeResult) -> list[Path]:
+    """Ringkasan, Indikator, Anggaran and Pemeriksaan as UTF-8 CSV with stable column names."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "ringkasan.csv": (CSV_RINGKASAN, _ringkasan_rows(result)),
+        "indikator.csv": (("perangkat_daerah", "tahun", *INDICATOR_COLUMNS, "berkas"),
+                          [(e.office.perangkat_daerah, e.office.tahun, *row, e.path) for e in result.used
+                           for row in e.indicators]),
+        "anggaran.csv": (("perangkat_daerah", "tahun", *BUDGET_COLUMNS, "berkas"),
+                         [(e.office.perangkat_daerah, e.office.tahun, *row, e.path) for e in result.used
+                          for row in e.budget]),
+        "pemeriksaan.csv": (("berkas", "perangkat_daerah", "tingkat", "kode", "lembar", "sel", "nilai",
+                             "seharusnya", "pesan"),
+                            [(e.path, e.office.perangkat_daerah if e.office else "", i.severity, i.code, i.sheet,
+                              i.cell, i.value, i.expected, i.message) for e in result.entries for i in e.issues]),
+    }
+    written = []
+    for name, (columns, rows) in tables.items():
+        target = folder / name
+
+        def write(tmp: Path, columns=columns, rows=rows) -> None:
+            with open(tmp, "w", newline="", encoding="utf-8") as fh:
+                out = csv.writer(fh)
+                out.writerow(columns)
+                out.writerows([_csv_value(v) for v in row] for row in rows)
+
+        atomic_write(target, write)
+        written.append(target)
+    return written
+
+
+def _csv_value(v: object) -> object:
+    """Empty for no value; whole numbers without a trailing .0."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
