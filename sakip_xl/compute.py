@@ -1,0 +1,155 @@
+"""Pure functions over pandas tables: the SAKIP rules for analysts and notebooks.
+
+Tables use the contract's column keys (`kode`, `target`, `realisasi`, ...;
+see docs/contract.md). Every derived value is computed by the same rule
+expressions the workbook formulas are written from: the values are laid out
+in an in-memory standard workbook and its formulas evaluated. Nothing is read
+from or written to disk, except by `workbook_tables`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from .contract import load_contract
+from .fill import Filling, filled_book
+from .formula import Cell, Expr, RowCell, compile_expr, fn, resolve, top_value
+from .rules import GRADE_SCALES, KATEGORI_SCALES, average_of, capped, efisiensi_of, kategori_of, penyerapan_of
+
+SCRATCH = "_hitung"  # a sheet of the in-memory workbook holding the values a rule reads
+
+
+def _value(v: object) -> object:
+    """A pandas cell as a spreadsheet cell value (NaN and None are empty)."""
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def _empty(v: object) -> object:
+    return None if v == "" else v
+
+
+def _filling(identity: dict[str, object], tables: dict[str, pd.DataFrame]) -> Filling:
+    contract = load_contract()
+    f = Filling()
+    f.identity = {contract.field(k).label: v for k, v in identity.items() if v is not None}
+    for key, df in tables.items():
+        labels = {c.key: c.label for c in contract.table(key).inputs}
+        unknown = [c for c in df.columns if c not in labels]
+        if unknown:
+            raise KeyError(f"{key}: unknown or derived columns {unknown}; inputs are {list(labels)}")
+        f.tables[key] = [{labels[c]: _value(v) for c, v in row.items()} for row in df.to_dict("records")]
+    return f
+
+
+def derive(tables: dict[str, pd.DataFrame], identity: dict[str, object] | None = None) -> dict[str, pd.DataFrame]:
+    """Every table with its derived columns added, computed by the contract's rules.
+
+    `tables` maps table keys (`iku`, `pk`, `realisasi`, `anggaran`, and
+    optionally `kategori`, `predikat` for scales of one's own) to DataFrames
+    of input columns; `identity` maps Identitas keys (`tahun`,
+    `batas_capaian`, `metode_efisiensi`, `skala_kategori`, ...) to values.
+    """
+    layout, book = filled_book(_filling(identity or {}, tables))
+    prefilled = {"kategori": sum(map(len, KATEGORI_SCALES.values())), "predikat": sum(map(len, GRADE_SCALES.values()))}
+    out = {}
+    for key, df in tables.items():
+        tl = layout.tables[key]
+        first = tl.first_row + prefilled.get(key, 0)  # own scales follow the regulation's
+        frame = df.reset_index(drop=True).copy()
+        for col in tl.table.derived:
+            if not col.hidden:
+                frame[col.key] = [_empty(book.value(tl.sheet, first + i, tl.columns[col.key])) for i in range(len(df))]
+        out[key] = frame
+    return out
+
+
+def _over_rows(columns: list[pd.Series], build: Callable[..., Expr], identity: dict[str, object] | None = None) -> list:
+    """A rule evaluated on every row of some columns, with Identitas settings."""
+    layout, book = filled_book(_filling(identity or {}, {}))
+    for c, series in enumerate(columns):
+        for r, v in enumerate(series):
+            book.set(SCRATCH, r, c, _value(v))
+    f = compile_expr(resolve(build(*[RowCell(SCRATCH, c) for c in range(len(columns))]), layout, "realisasi"))
+    n = len(columns[0]) if columns else 0
+    return [_empty(top_value(f(book, r))) for r in range(n)]
+
+
+def capaian(target: pd.Series, realisasi: pd.Series, polaritas: str | pd.Series = "Positif",
+            satuan: str | pd.Series = "%") -> pd.Series:
+    """Capaian (%) per row: number, range (`80 - 90`) or letter-grade targets
+    (with `satuan` naming the grade scale, e.g. `Predikat SAKIP`)."""
+    kode = [f"K{i}" for i in range(len(target))]
+    tables = derive({
+        "iku": pd.DataFrame({"kode": kode, "jenis": "Sasaran", "pernyataan": "-", "indikator": kode,
+                             "satuan": satuan, "polaritas": polaritas}),
+        "pk": pd.DataFrame({"kode": kode, "target": list(target)}),
+        "realisasi": pd.DataFrame({"kode": kode, "realisasi": list(realisasi)}),
+    })
+    return pd.Series(list(tables["realisasi"]["capaian"]), index=target.index, name="capaian")
+
+
+def penyerapan(pagu: pd.Series, realisasi: pd.Series) -> pd.Series:
+    """Penyerapan (%) = realisasi / pagu x 100, rounded to 2 decimals."""
+    return pd.Series(_over_rows([pagu, realisasi], penyerapan_of), index=pagu.index, name="penyerapan")
+
+
+def kategori(values: pd.Series, skala: str | None = None) -> pd.Series:
+    """Kategori of each capaian on the regulation's scale (or another pre-filled one)."""
+    identity = {"skala_kategori": skala} if skala else None
+    return pd.Series(_over_rows([values], kategori_of, identity), index=values.index, name="kategori")
+
+
+def efisiensi(capaian_values: pd.Series, penyerapan_values: pd.Series, metode: str = "Selisih") -> pd.Series:
+    """Efficiency by `metode` (Selisih, Indeks, Sisa Anggaran); 'tidak dapat diukur' where it cannot be."""
+    values = _over_rows([capaian_values, penyerapan_values], efisiensi_of, {"metode_efisiensi": metode})
+    return pd.Series(values, index=capaian_values.index, name="efisiensi")
+
+
+def rata_rata(values: pd.Series, batas: str = "Tanpa Batas") -> tuple[float | None, int]:
+    """Mean capaian with each value capped by `batas` (Tanpa Batas, 100, 120), and
+    how many values had a capaian (empty ones are not counted)."""
+    if values.empty:
+        return None, 0
+    layout, book = filled_book(_filling({"batas_capaian": batas}, {}))
+    cells = []
+    for r, v in enumerate(values):
+        book.set(SCRATCH, r, 0, _value(v))
+        book.set_formula(SCRATCH, r, 1, resolve(capped(Cell(SCRATCH, r, 0)), layout, "realisasi"))
+        cells.append(Cell(SCRATCH, r, 1))
+    avg = top_value(compile_expr(average_of(cells))(book, 0))
+    count = top_value(compile_expr(fn("COUNT", *cells))(book, 0))
+    return _empty(avg), int(count)
+
+
+def workbook_tables(path: str | Path) -> dict[str, pd.DataFrame]:
+    """A filled workbook's tables: inputs as read (text numbers as numbers) and every
+    derived column as the engine computes it, with each row's sheet row number."""
+    from .workbook import check_workbook
+
+    checked = check_workbook(path)
+    data, book = checked.data, checked.book
+    out = {}
+    for key in ("iku", "pk", "realisasi", "anggaran", "kategori", "predikat"):
+        tl = data.layout.tables[key]
+        records = []
+        for r in data.rows.get(key, []):
+            rec = {"baris": r.row + 1}
+            for col in tl.table.columns:
+                if col.hidden:
+                    continue
+                if col.derived:
+                    rec[col.key] = _empty(top_value(book.value(tl.sheet, r.row, tl.columns[col.key])))
+                else:
+                    cell = r.get(col.key)
+                    rec[col.key] = None if cell is None else cell.written
+            records.append(rec)
+        out[key] = pd.DataFrame.from_records(records)
+    return out
+
+
+__all__ = ["capaian", "derive", "efisiensi", "kategori", "penyerapan", "rata_rata", "workbook_tables"]
