@@ -92,7 +92,8 @@ def check_realisasi_present(data: Data, book: Book) -> Iterator[Issue]:
             continue
         have.add(k)
         v = book.value(tl.sheet, r.row, tl.columns["realisasi_berlaku"])
-        if v in (None, "") and k in iku_index(data):
+        # `-`, `n/a`, `Belum ada penilaian` are kept as typed, and are no realisasi either
+        if (v is None or isinstance(v, str) and read_number(v).kind == "kosong") and k in iku_index(data):
             cell = r.get("realisasi")
             yield issue("realisasi-kosong", cell.sheet, cell.a1, value=r.get("kode").written)
     for k, r in iku_index(data).items():
@@ -203,7 +204,8 @@ def check_scales(data: Data) -> Iterator[Issue]:
                         why=f"batas bawah {', '.join(format_number(x) for x in dup)} dipakai lebih dari sekali")
         if min(lows) > 0:
             yield issue("skala-celah", first.sheet, first.a1, value=name,
-                        why=f"tidak ada kategori untuk capaian di bawah {format_number(min(lows))}")
+                        why=f"celah di bawah {format_number(min(lows))}: tidak ada kategori untuk capaian "
+                            f"di bawah {format_number(min(lows))}")
         ordered = sorted(items, key=lambda b: b[0])
         for (lo, hi, row), (nlo, _nhi, nrow) in zip(ordered, ordered[1:]):
             if hi is None:
@@ -314,6 +316,10 @@ def check_budget(data: Data, tree: BudgetTree) -> Iterator[Issue]:
             cell = r.get("kode")
             yield issue("kode-tidak-sesuai-induk", cell.sheet, cell.a1, value=kode, expected=parent_kode)
         link = code_key(r.get("kode_indikator"))
+        if link and node.own("pagu") is None and node.children_sum("pagu") is not None:
+            cell = r.get("kode_indikator")
+            yield issue("tautan-tanpa-pagu", cell.sheet, cell.a1, value=cell.written,
+                        expected=node.children_sum("pagu"))
         up = node.parent
         while link and up is not None:
             if code_key(up.row.get("kode_indikator")) == link:
@@ -349,6 +355,10 @@ def check_overwritten(data: Data, book: Book) -> Iterator[Issue]:
         for r in rows:
             for col_key, cell in r.typed_derived.items():
                 computed = book.value(tl.sheet, r.row, tl.columns[col_key])
+                if not formulas_known and cell.raw == 0:
+                    # An .xls saved by LibreOffice stores the result of many formulas (empty
+                    # and text results) as 0: without formula knowledge a 0 proves nothing.
+                    continue
                 if same_value(cell.raw, computed):
                     if formulas_known:
                         yield issue("rumus-dipulihkan", cell.sheet, cell.a1)

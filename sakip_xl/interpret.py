@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .book import Book
 from .contract import NUMERIC_TYPES, Column, Contract, Table, label_year, load_contract, normalize_label
-from .engine import install_formulas, write_default_scales
+from .engine import header_label, install_formulas, write_default_scales
 from .errors import ContractError
 from .formula import number_to_text
 from .layout import Layout, TableLayout
@@ -141,7 +141,8 @@ class _Interpreter:
         missing_cols: list[tuple[str, str]] = []
         for sdef in c.sheets:
             sh = sheets[sdef.key]
-            found = [self._locate(sh, t, missing_cols, default=skala_missing) for t in sdef.tables]
+            found = [self._locate(sh, t, missing_cols, default=skala_missing and sdef.key == "skala")
+                     for t in sdef.tables]
             self._assign_missing_columns(sh, found)
             for tl in found:
                 tables[tl.key] = tl
@@ -317,32 +318,30 @@ class _Interpreter:
         table = tl.table
         inputs = [c for c in table.columns if not c.derived]
         input_cols = {tl.columns[c.key] for c in inputs}
-        rows_with_input = sorted({r for (r, c) in sh.cells if r > tl.header_row and c in input_cols})
+        # a row whose input cells hold only spaces is as blank as an empty one
+        rows_with_input = sorted({r for (r, c), v in sh.cells.items()
+                                  if r > tl.header_row and c in input_cols and not _blank(v)})
         out: list[Row] = []
+        cells, seen = sh.cells, used[sh.name]
+        placed_inputs = [(col, tl.columns[col.key]) for col in inputs]
+        placed_derived = [(col.key, tl.columns[col.key]) for col in table.derived]
+        patterns = [(Column(key=f"pola{c}", label=str(cells.get((tl.header_row, c), "")), type="target"), c)
+                    for c in tl.pattern_columns]
         for r in rows_with_input:
             row = Row(r, {})
-            uraian = sh.cells.get((r, tl.columns.get("uraian", -1)))
+            uraian = cells.get((r, tl.columns.get("uraian", -1)))
             if (table.key == "anggaran" and isinstance(uraian, str) and _TOTAL_ROW.match(uraian)
-                    and _text(sh.cells.get((r, tl.columns["kode"]))) in (None, "")
-                    and _text(sh.cells.get((r, tl.columns["jenis"]))) in (None, "")):
+                    and _text(cells.get((r, tl.columns["kode"]))) in (None, "")
+                    and _text(cells.get((r, tl.columns["jenis"]))) in (None, "")):
                 row.is_total = True
-            for col in inputs:
-                c = tl.columns[col.key]
-                raw = sh.cells.get((r, c))
-                used[sh.name].add((r, c))
-                row.cells[col.key] = self._parse_cell(sh, r, c, raw, col, row, table)
-            for col in table.derived:
-                c = tl.columns[col.key]
-                raw = sh.cells.get((r, c))
-                used[sh.name].add((r, c))
-                typed = raw is not None and (not sh.formulas_known or (r, c) not in sh.formulas)
-                if typed:
-                    row.typed_derived[col.key] = Cell(sh.name, r, c, raw, raw, text=_text(raw))
-            for c in tl.pattern_columns:
-                raw = sh.cells.get((r, c))
-                used[sh.name].add((r, c))
-                col = Column(key=f"pola{c}", label=str(sh.cells.get((tl.header_row, c), "")), type="target")
-                row.cells[col.key] = self._parse_cell(sh, r, c, raw, col, row, table)
+            for col, c in (*placed_inputs, *patterns):
+                seen.add((r, c))
+                row.cells[col.key] = self._parse_cell(sh, r, c, cells.get((r, c)), col, row, table)
+            for key, c in placed_derived:
+                seen.add((r, c))
+                raw = cells.get((r, c))
+                if raw is not None and (not sh.formulas_known or (r, c) not in sh.formulas):
+                    row.typed_derived[key] = Cell(sh.name, r, c, raw, raw, text=_text(raw))
             self._check_required(sh, row, table)
             out.append(row)
         # header cells of the table's own columns are rewritten in place
@@ -358,8 +357,10 @@ class _Interpreter:
         if row.is_total:
             return
         for col in table.columns:
+            if not col.value_required:
+                continue
             cell = row.cells.get(col.key)
-            if col.value_required and cell is not None and cell.empty:
+            if cell is not None and cell.empty:
                 self.issues.append(issue("isian-wajib-kosong", sh.name, cell.a1, column=col.label))
 
     def _parse_cell(self, sh: SourceSheet, r: int, c: int, raw: object, col: Column, row: Row,
@@ -385,7 +386,9 @@ class _Interpreter:
             return cell
         if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
             cell.reading = Reading("teks")
-            self.issues.append(issue("tanggal-di-kolom-angka", sh.name, cell.a1, value=_date_text(raw)))
+            # written back as text: as a date, Excel's formulas would take its serial number for the value
+            cell.written = cell.text = _date_text(raw)
+            self.issues.append(issue("tanggal-di-kolom-angka", sh.name, cell.a1, value=cell.written))
             return cell
         if t == "target":
             reading = read_target(raw, self._all_grades)
@@ -393,8 +396,9 @@ class _Interpreter:
             reading = read_realisasi(raw, self._all_grades)
         else:
             reading = read_number(raw, money=t == "rupiah")
-        percent = (r, c) in sh.percent and reading.kind == "angka" and not isinstance(raw, str)
-        if percent and t != "rupiah":
+        # rupiah are never percentages: a percent format on an amount changes nothing
+        percent = (r, c) in sh.percent and reading.kind == "angka" and not isinstance(raw, str) and t != "rupiah"
+        if percent:
             reading = Reading("angka", value=reading.value * 100, unit="%")
         cell.reading = reading
         self._judge(cell, col, row, table, percent)
@@ -435,7 +439,7 @@ class _Interpreter:
                     self.issues.append(issue("teks-angka-diubah", sheet, a1, value=raw, expected=rd.value))
         elif rd.kind == "ambigu":
             readings = " atau ".join(format_number(x) for x in rd.readings) or "dua nilai berbeda"
-            hint = number_to_text(rd.readings[-1]) if rd.readings else "80 - 90"
+            hint = " atau ".join(_plain(x) for x in rd.readings)
             if rd.detail == "rentang":
                 self.issues.append(issue("rentang-tidak-valid", sheet, a1, value=raw,
                                          why=" (titik/koma di batasnya bisa berarti ribuan atau desimal)"))
@@ -496,6 +500,15 @@ def _text(v: object) -> str | None:
     return str(v)
 
 
+def _plain(x: float) -> str:
+    """A number written without thousands separators, decimals after a comma: 4186950, 1,393."""
+    return number_to_text(x).replace(".", ",")
+
+
+def _blank(v: object) -> bool:
+    return isinstance(v, str) and not v.strip()
+
+
 def _choice(text: str, choices: tuple[str, ...]) -> str | None:
     """The canonical choice a text means (case and spacing ignored), or None."""
     want = " ".join(text.split()).casefold()
@@ -538,6 +551,7 @@ def build_book(data: Data, prepare: bool = False) -> Book:
     for sheet, cells in data.other_cells.items():
         for (r, c), v in cells.items():
             book.set(sheet, r, c, v)
+    _set_headers(data, book)
     for cell in data.identity.values():
         book.set(cell.sheet, cell.row, cell.col, cell.written)
     for key, rows in data.rows.items():
@@ -548,6 +562,25 @@ def build_book(data: Data, prepare: bool = False) -> Book:
         write_default_scales(book, layout)
     install_formulas(book, layout)
     return book
+
+
+def _set_headers(data: Data, book: Book) -> None:
+    """The header cells of the contract's tables (as written, or the contract label for
+    a column added to the right) and the labels of Identitas fields that were missing."""
+    layout = data.layout
+    for tl in layout.tables.values():
+        source = data.source.sheet(tl.sheet)
+        cells = source.cells if source is not None else {}
+        for col in tl.table.columns:
+            text = tl.header_text.get(col.key) or header_label(col.label, col.year_offset, data.tahun)
+            book.set(tl.sheet, tl.header_row, tl.columns[col.key], text)
+        for c in tl.pattern_columns:
+            book.set(tl.sheet, tl.header_row, c, cells.get((tl.header_row, c)))
+    labels = data.other_cells.get(layout.identity_sheet, {})
+    for f in layout.contract.fields:
+        r, c = layout.fields[f.key]
+        if c - 1 >= 0 and (r, c - 1) not in labels:
+            book.set(layout.identity_sheet, r, c - 1, f.label)
 
 
 __all__ = ["Cell", "Data", "Row", "build_book", "interpret"]

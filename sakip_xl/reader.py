@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -82,15 +83,24 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def read_source(path: str | Path) -> SourceWorkbook:
-    """Read every sheet of a workbook file. Raises UnreadableFile with the reason in Bahasa."""
+def read_source(path: str | Path, *, only: set[str] | None = None, formulas: bool = True) -> SourceWorkbook:
+    """Read a workbook file. Raises UnreadableFile with the reason in Bahasa.
+
+    `only` names the sheets whose cells are read (others are listed, empty);
+    `formulas=False` skips finding which cells hold formulas and which objects
+    cannot be carried: what a merge, which writes nothing back, does without.
+    """
     path = Path(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError as e:
         raise UnreadableFile(f"{path.name}: berkas tidak ditemukan.") from e
+    except IsADirectoryError as e:
+        raise UnreadableFile(f"{path.name}: ini folder, bukan berkas.") from e
+    except PermissionError as e:
+        raise UnreadableFile(f"{path.name}: tidak ada izin membaca berkas ini.") from e
     except OSError as e:
-        raise UnreadableFile(f"{path.name}: berkas tidak dapat dibuka ({e.strerror}).") from e
+        raise UnreadableFile(f"{path.name}: berkas tidak dapat dibuka.") from e
     kind = sniff(data)
     if kind == "terenkripsi":
         raise UnreadableFile(f"{path.name}: berkas dikunci dengan kata sandi. Buka di Excel, hapus kata sandinya "
@@ -107,8 +117,13 @@ def read_source(path: str | Path) -> SourceWorkbook:
     except Exception as e:  # calamine raises several error types for broken content
         raise UnreadableFile(f"{path.name}: isi berkas rusak dan tidak dapat dibaca ({type(e).__name__}).") from e
     sheets = []
+    wanted = None if only is None else {sheet_key(n) for n in only}
     for meta in wb.sheets_metadata:
         if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+            continue
+        visible = meta.visible == python_calamine.SheetVisibleEnum.Visible  # str() of Hidden says 'Visible' too
+        if wanted is not None and sheet_key(meta.name) not in wanted:
+            sheets.append(SourceSheet(meta.name, {}, visible=visible))
             continue
         try:
             rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
@@ -121,13 +136,12 @@ def read_source(path: str | Path) -> SourceWorkbook:
                 if v != "" and v is not None:
                     cells[(r, c)] = v
                     n_cols = max(n_cols, c + 1)
-        visible = "Visible" in str(meta.visible)
         sheets.append(SourceSheet(meta.name, cells, visible=visible, n_rows=len(rows), n_cols=n_cols))
     source = SourceWorkbook(path, kind, sheets, size=len(data))
     try:
         if kind == "xlsx":
-            _xlsx_facts(data, source)
-        elif kind == "ods":
+            _xlsx_facts(data, source, formulas)
+        elif kind == "ods" and formulas:
             _ods_facts(data, source)
     except (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError) as e:
         raise UnreadableFile(f"{path.name}: struktur berkas rusak ({type(e).__name__}).") from e
@@ -159,7 +173,7 @@ def _is_percent_format(code: str) -> bool:
     return "%" in plain
 
 
-def _xlsx_facts(data: bytes, source: SourceWorkbook) -> None:
+def _xlsx_facts(data: bytes, source: SourceWorkbook, formulas: bool = True) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = set(z.namelist())
         wb_xml = z.read("xl/workbook.xml").decode("utf-8")
@@ -191,21 +205,24 @@ def _xlsx_facts(data: bytes, source: SourceWorkbook) -> None:
             a = _attrs(m.group(1))
             sheet = next((s for s in source.sheets if s.name == a.get("name")), None)
             target = targets.get(a.get("id"))
-            if sheet is None or target not in names:
+            if sheet is None or target not in names or not (formulas or (percent_xf and sheet.cells)):
                 continue
             xml = z.read(target).decode("utf-8")
+            _scan_cells(xml, sheet, percent_xf, formulas)
+            if not formulas:
+                continue
             sheet.formulas_known = True
-            _scan_cells(xml, sheet, percent_xf)
             rel_name = target.rsplit("/", 1)
             rel_path = f"{rel_name[0]}/_rels/{rel_name[1]}.rels"
             if rel_path in names:
-                sheet.lost += _lost_objects(z.read(rel_path).decode("utf-8"))
+                sheet.lost += _lost_objects(z.read(rel_path).decode("utf-8"), z, rel_name[0])
 
 
-def _scan_cells(xml: str, sheet: SourceSheet, percent_xf: set[int]) -> None:
+def _scan_cells(xml: str, sheet: SourceSheet, percent_xf: set[int], formulas: bool = True) -> None:
     """Record formula cells and percent-formatted cells of a sheet's XML."""
-    for m in _FORMULA_CELL.finditer(xml):
-        sheet.formulas.add((int(m.group(2)) - 1, _col_index(m.group(1))))
+    if formulas:
+        for m in _FORMULA_CELL.finditer(xml):
+            sheet.formulas.add((int(m.group(2)) - 1, _col_index(m.group(1))))
     if percent_xf:
         styles = "|".join(str(i) for i in sorted(percent_xf))
         for m in re.finditer(rf'<c r="([A-Z]+)(\d+)"[^>]*?\ss="(?:{styles})"', xml):
@@ -220,13 +237,30 @@ _LOST = {
 }
 
 
-def _lost_objects(rels: str) -> list[str]:
+_ANCHOR = re.compile(r"<(?:\w+:)?(?:twoCellAnchor|oneCellAnchor|absoluteAnchor)\b")
+
+
+def _lost_objects(rels: str, z: zipfile.ZipFile, folder: str) -> list[str]:
     found = []
-    for m in re.finditer(r'Type="[^"]*/relationships/(\w+)"', rels):
-        what = _LOST.get(m.group(1))
-        if what and what not in found:
-            found.append(what)
+    for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
+        a = _attrs(m.group(1))
+        kind = re.search(r"/relationships/(\w+)$", a.get("Type", ""))
+        what = _LOST.get(kind.group(1)) if kind else None
+        if not what or what in found:
+            continue
+        if kind.group(1) == "drawing" and not _has_anchor(z, folder, a.get("Target", "")):
+            continue  # LibreOffice writes an empty drawing part for every sheet
+        found.append(what)
     return found
+
+
+def _has_anchor(z: zipfile.ZipFile, folder: str, target: str) -> bool:
+    """Whether a drawing part holds any chart, picture or shape."""
+    path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"{folder}/{target}")
+    try:
+        return bool(_ANCHOR.search(z.read(path).decode("utf-8", "replace")))
+    except KeyError:
+        return False
 
 
 # ---------------------------------------------------------------- ods

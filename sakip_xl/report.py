@@ -26,7 +26,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "kolom-ganda": (PERINGATAN, "Judul kolom '{column}' muncul lebih dari sekali; yang dipakai kolom {used}."),
     "skala-tidak-ada": (PERINGATAN, "Lembar Skala tidak ada; dipakai skala bawaan (Permendagri 86/2017 dan skala "
                                    "predikat bawaan)."),
-    "label-tidak-ada": (PERINGATAN, "Isian '{label}' tidak ditemukan di lembar Identitas; ditambahkan di baris {cell}."),
+    "label-tidak-ada": (PERINGATAN, "Isian '{label}' tidak ditemukan di lembar Identitas; ditambahkan di sel {cell}."),
     # values
     "isian-wajib-kosong": (GALAT, "{column} wajib diisi."),
     "pilihan-tidak-dikenal": (GALAT, "'{value}' bukan pilihan yang dikenal untuk {column}. Pilih salah satu: {choices}."),
@@ -42,7 +42,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                                "ikut dirata-rata."),
     "angka-tidak-terbaca": (GALAT, "'{value}' tidak dapat dibaca sebagai {kind}. Tulis angka saja, misalnya 79 "
                                    "atau 1250000."),
-    "angka-ambigu": (GALAT, "'{value}' dapat berarti {readings}. Tulis ulang tanpa pemisah ribuan, misalnya {hint}."),
+    "angka-ambigu": (GALAT, "'{value}' dapat berarti {readings}. Tulis ulang tanpa pemisah ribuan: {hint}."),
     "angka-rusak": (GALAT, "'{value}' tidak dapat dibaca sebagai angka (ada spasi atau pemisah yang salah). "
                            "Maksudnya mungkin {readings}? Tulis ulang angkanya."),
     "tanggal-di-kolom-angka": (GALAT, "Sel ini berisi tanggal ({value}), padahal seharusnya angka. Excel mengubah "
@@ -74,6 +74,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "indikator-dihitung-ganda": (PERINGATAN, "Indikator '{value}' juga ditautkan ke induk baris ini ({other}); "
                                              "anggarannya terhitung dua kali dalam efisiensi. Tautkan satu tingkat "
                                              "saja per cabang."),
+    "tautan-tanpa-pagu": (PERINGATAN, "Baris ini ditautkan ke indikator '{value}' tetapi Pagu-nya kosong, "
+                                      "padahal rinciannya berjumlah {expected}. Efisiensi indikator hanya "
+                                      "menjumlah pagu yang tertulis pada baris yang ditautkan: isi pagu baris ini, "
+                                      "atau tautkan baris rinciannya."),
     "induk-tidak-ada": (GALAT, "{jenis} ini tidak punya {parent} di atasnya. Urutkan baris Anggaran sesuai "
                                "hierarki: program, kegiatan, sub kegiatan, rekening."),
     "kode-tidak-sesuai-induk": (PERINGATAN, "Kode '{value}' tidak diawali kode induknya '{expected}'."),
