@@ -455,6 +455,7 @@ class Book(Protocol):
 Fn = Callable[[Book, int], Value]
 
 _AGGREGATES = {"SUM", "COUNT", "COUNTA", "AVERAGE", "MAX", "MIN"}
+_LOGICAL = {"AND", "OR"}  # references: empty cells and text are ignored
 
 
 def compile_expr(e: Expr, rowmap: dict[int, int] | None = None, memo: bool = True) -> Fn:
@@ -666,7 +667,7 @@ def _compile_call(e: Call, args: list[Fn]) -> Fn:
             return fe(b, r) if isinstance(v, XLError) else v
 
         return f_iferror
-    if name in _AGGREGATES:
+    if name in _AGGREGATES or name in _LOGICAL:
         # A single cell reference is a one-cell range: text in it is ignored.
         wrapped = [
             (lambda f: (lambda b, r: [f(b, r)]))(f) if isinstance(a, (Cell, RowCell, Mapped)) else f
@@ -827,16 +828,23 @@ def _counta(a: list[Value]) -> Value:
     return float(sum(1 for x in a for v in (x if isinstance(x, list) else [x]) if v is not None))
 
 
+def _logicals(a: list[Value]) -> list[bool | XLError] | XLError:
+    """Truth values of AND/OR arguments: in references (arrays) empty cells and
+    text are ignored; with no logical value left the result is #VALUE!."""
+    vals = [_truth(v) for x in a
+            for v in (x if isinstance(x, list) else [x])
+            if not (isinstance(x, list) and (v is None or isinstance(v, str)))]
+    return _first_error(vals) or (vals if vals else VALUE)
+
+
 def _and(a: list[Value]) -> Value:
-    vals = [_truth(v) for x in a for v in (x if isinstance(x, list) else [x])]
-    err = _first_error(vals)
-    return err if err else all(vals)
+    vals = _logicals(a)
+    return vals if isinstance(vals, XLError) else all(vals)
 
 
 def _or(a: list[Value]) -> Value:
-    vals = [_truth(v) for x in a for v in (x if isinstance(x, list) else [x])]
-    err = _first_error(vals)
-    return err if err else any(vals)
+    vals = _logicals(a)
+    return vals if isinstance(vals, XLError) else any(vals)
 
 
 def _not(a: list[Value]) -> Value:
