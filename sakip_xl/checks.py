@@ -245,14 +245,35 @@ class Node:
     def own(self, key: str) -> float | None:
         return self.row.number(key)
 
-    def amount(self, key: str) -> float | None:
-        """Money of this row: the sum of its children if any has some, else its own."""
-        kids = [a for a in (c.amount(key) for c in self.children) if a is not None]
+    def stated(self, key: str) -> float | None:
+        """What the workbook states for this row: its typed amount, else what its
+        children state together."""
+        own = self.own(key)
+        return own if own is not None else self.children_stated(key)
+
+    def children_stated(self, key: str) -> float | None:
+        """The sum of what the children state, or None when none states anything."""
+        kids = [a for a in (c.stated(key) for c in self.children) if a is not None]
+        return sum(kids) if kids else None
+
+    def lowest(self, key: str) -> float | None:
+        """The money of the lowest rows below this one (the Rekap Anggaran's rollup)."""
+        kids = [a for a in (c.lowest(key) for c in self.children) if a is not None]
         return sum(kids) if kids else self.own(key)
 
-    def children_sum(self, key: str) -> float | None:
-        kids = [a for a in (c.amount(key) for c in self.children) if a is not None]
-        return sum(kids) if kids else None
+    def disagrees(self, key: str) -> float | None:
+        """What the children say when the typed amount agrees neither with what the
+        direct children state nor with what the lowest rows add up to; else None.
+
+        Either agreement makes the row consistent, so one wrong figure is reported
+        once, at the row where it is: not at every ancestor of a short leaf, nor at
+        the parent of a wrong middle row.
+        """
+        typed, direct = self.own(key), self.children_stated(key)
+        if typed is None or direct is None or abs(typed - direct) <= 0.5:
+            return None
+        bottom = sum(a for a in (c.lowest(key) for c in self.children) if a is not None)
+        return None if abs(typed - bottom) <= 0.5 else direct
 
 
 @dataclass
@@ -300,8 +321,8 @@ def check_budget(data: Data, tree: BudgetTree) -> Iterator[Issue]:
         r = node.row
         if node.children:
             for key in MONEY:
-                typed, total = node.own(key), node.children_sum(key)
-                if typed is not None and total is not None and abs(typed - total) > 0.5:
+                typed, total = node.own(key), node.disagrees(key)
+                if total is not None:
                     cell = r.get(key)
                     yield issue("jumlah-induk-tidak-sesuai", cell.sheet, cell.a1, value=typed, expected=total,
                                 diff=typed - total, column=labels[key], jenis=r.text("jenis"),
@@ -316,10 +337,10 @@ def check_budget(data: Data, tree: BudgetTree) -> Iterator[Issue]:
             cell = r.get("kode")
             yield issue("kode-tidak-sesuai-induk", cell.sheet, cell.a1, value=kode, expected=parent_kode)
         link = code_key(r.get("kode_indikator"))
-        if link and node.own("pagu") is None and node.children_sum("pagu") is not None:
+        if link and node.own("pagu") is None and node.children_stated("pagu") is not None:
             cell = r.get("kode_indikator")
             yield issue("tautan-tanpa-pagu", cell.sheet, cell.a1, value=cell.written,
-                        expected=node.children_sum("pagu"))
+                        expected=node.children_stated("pagu"))
         up = node.parent
         while link and up is not None:
             if code_key(up.row.get("kode_indikator")) == link:
@@ -331,7 +352,7 @@ def check_budget(data: Data, tree: BudgetTree) -> Iterator[Issue]:
     for total_row in tree.totals:
         for key in MONEY:
             typed = total_row.number(key)
-            amounts = [a for a in (n.amount(key) for n in tree.roots) if a is not None]
+            amounts = [a for a in (n.stated(key) for n in tree.roots) if a is not None]
             if typed is not None and amounts and abs(typed - sum(amounts)) > 0.5:
                 cell = total_row.get(key)
                 yield issue("jumlah-total-tidak-sesuai", cell.sheet, cell.a1, value=typed, expected=sum(amounts),

@@ -133,7 +133,8 @@ def _mess_up(rnd: random.Random, f: Filling) -> None:
     if isinstance(program.get("Realisasi Anggaran"), float):
         program["Realisasi Anggaran"] += 57_500  # a total that is not the sum of its children
     real = f.tables["realisasi"]
-    victim = rnd.choice(real)
+    numeric = [r for r, p in zip(real, f.tables["pk"]) if isinstance(p["Target"], (int, float))]
+    victim = rnd.choice(numeric or real)
     victim["Realisasi"] = _id_style(rnd.randrange(10_000_000, 20_000_000, 100))  # rupiah in an index column
     for row in rnd.sample(real, k=max(1, len(real) // 8)):
         if isinstance(row.get("Realisasi"), float):

@@ -616,6 +616,20 @@ def test_target_zero(tmp_path):
 # ---------------------------------------------------------------- budget
 
 
+def test_a_short_lowest_level_is_reported_once_not_at_every_ancestor(tmp_path):
+    f = clean_filling()
+    sub = {"Kode": "7.01.01.2.01.0001.R01", "Jenis": "Rekening", "Uraian": "Belanja ATK", "Pagu": 1700000,
+           "Realisasi Anggaran": 1790000}
+    f.tables["anggaran"].insert(3, sub)  # the first sub kegiatan's one rekening line states 1.700.000
+    report = check(tmp_path, f)
+    # sub kegiatan 0001 (row 6) types 1.800.000 over its rekening's 1.700.000: reported there;
+    # kegiatan (row 5) types 3.000.000 = 1.800.000 + 1.200.000 its sub kegiatan state: consistent;
+    # kegiatan 0002 (row 8) has no children; program (row 4) agrees with its kegiatan.
+    found = sorted(i.cell for i in report.issues if i.code == "jumlah-induk-tidak-sesuai")
+    assert found == ["K6"]
+    TRIGGERED.add("jumlah-induk-tidak-sesuai")
+
+
 def test_parent_total_not_the_sum_of_its_children(tmp_path, produced):
     f = clean_filling()
     row(f, "anggaran", "7.01.01.2.01")["Pagu"] = 3100000

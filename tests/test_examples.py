@@ -271,7 +271,7 @@ KALIANGET = [
 
 BLUTO = [
     # Skala.csv row 1 (Berhasil 80-85) follows the five pre-filled Permendagri rows 4..8: row 10.
-    # NOTES names skala-tidak-valid; the gap 85..95 is what skala-celah reports (see DISPUTED).
+    # the gap 85..95 of the printed scale
     ("Skala", "D10", "skala-celah", "Skala LKjIP Bluto 2020"),
     ("IKU", "L5", "predikat-tidak-dikenal", "1.1"),  # Target Akhir Renstra B under Satuan Indeks
     ("PK", "D4", "predikat-tidak-dikenal", "1.1"),  # PK Target B
@@ -302,28 +302,16 @@ EXPECTED = [("kalianget-2023", *e) for e in KALIANGET] + [("bluto-2020", *e) for
 
 # NOTES.md rows the checker reports with another code or at another cell, and why:
 # (example, sheet, cell, code in NOTES, Kode of the row, codes reported at that cell instead).
-_DECIMAL_POINT = ("NOTES: 'English decimal point' in a derived Penyerapan/Capaian cell. gaya-angka-campur is "
-                  "about comma thousands separators (its message says so); `70.70` has no thousands reading, "
-                  "and a value typed over a formula is compared with the formula (rumus-dipulihkan when it "
-                  "agrees, rumus-tertimpa when not), never read as an input.")
-_LEAF_SUMS = ("NOTES compares 7.01.01.2.02 with the printed amount of its only child 7.01.01.2.02.0001; the "
-              "sum check compares each parent with the amounts rolled up from the lowest level (the rule of "
-              "the Rekap Anggaran), which for 7.01.01.2.02 are its nine rekening lines: 2.077.687.761 and "
-              "1.468.864.519, exactly the printed figures. The gap is reported once, at K25/L25.")
+_LEAF_SUMS = ("NOTES compares 7.01.01.2.02 with the printed amount of its only child 7.01.01.2.02.0001. A "
+              "parent is consistent when it agrees with what its direct children state or with what the "
+              "lowest rows add up to; 7.01.01.2.02's nine rekening lines add up to 2.077.687.761 and "
+              "1.468.864.519, exactly its printed figures, so the gap is reported once, at the sub kegiatan "
+              "whose figures disagree with its own lines (K25/L25).")
 DISPUTED = [
     ("kalianget-2023", "Anggaran", "K24", "jumlah-induk-tidak-sesuai", "7.01.01.2.02", {"gaya-angka-campur"},
      _LEAF_SUMS),
     ("kalianget-2023", "Anggaran", "L24", "jumlah-induk-tidak-sesuai", "7.01.01.2.02", {"gaya-angka-campur"},
      _LEAF_SUMS),
-    *[("kalianget-2023", "Anggaran", f"M{row}", "gaya-angka-campur", kode, {"rumus-dipulihkan"}, _DECIMAL_POINT)
-      for row, kode in [(24, "7.01.01.2.02"), (25, "7.01.01.2.02.0001")]
-      + [(25 + i, f"7.01.01.2.02.0001.R0{i}") for i in range(1, 9)]
-      + [(131 + i, f"7.01.06.2.01.0001.R0{i}") for i in range(1, 6)]],
-    ("bluto-2020", "Anggaran", "M4", "gaya-angka-campur", "1", {"rumus-dipulihkan"}, _DECIMAL_POINT),
-    ("bluto-2020", "Realisasi", "L12", "gaya-angka-campur", "3.1-1", {"rumus-tertimpa"}, _DECIMAL_POINT),
-    ("bluto-2020", "Skala", "D10", "skala-tidak-valid", "Skala LKjIP Bluto 2020", {"skala-celah"},
-     "The printed scale has a gap (Berhasil ends at 85, Sangat Berhasil starts at 95): the checker's code for "
-     "a gap is skala-celah (peringatan); skala-tidak-valid is for repeated lower bounds or grades."),
 ]
 
 
