@@ -114,8 +114,12 @@ class Book:
 
     def set_column_formula(self, sheet: str, col: int, expr: Expr, first: int, last: int) -> None:
         """One resolved expression for rows `first..last` of a column."""
+        self.set_compiled_column(sheet, col, compile_expr(expr), render(expr, sheet), first, last)
+
+    def set_compiled_column(self, sheet: str, col: int, fn: Fn, text: str, first: int, last: int) -> None:
+        """A column formula already compiled and rendered (reused across workbooks)."""
         s = self.sheet(sheet)
-        s.column_formulas[col] = ColumnFormula(compile_expr(expr), render(expr, sheet), first, last)
+        s.column_formulas[col] = ColumnFormula(fn, text, first, last)
         s.max_row = max(s.max_row, last)
 
     def set_mapped_formula(self, sheet: str, col: int, expr: Expr, rows: dict[int, int]) -> None:

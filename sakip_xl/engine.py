@@ -4,20 +4,43 @@ from __future__ import annotations
 
 from .book import Book
 from .contract import Contract
-from .formula import resolve
+from .formula import Fn, compile_expr, render, resolve
 from .layout import Layout
 from .rules import GRADE_SCALES, KATEGORI_SCALES, build_rule
 from .writer import petunjuk_text
 
 
+_COMPILED: dict[tuple, tuple[Fn, str]] = {}  # (layout signature, table, column) -> (function, text)
+
+
+def _signature(layout: Layout) -> tuple:
+    """Every position a rule expression can resolve to: equal signatures, equal formulas."""
+    tables = tuple(
+        (key, tl.sheet, tuple(sorted(tl.columns.items())), layout.rows(key))
+        for key, tl in sorted(layout.tables.items())
+    )
+    return tables, layout.identity_sheet, tuple(sorted(layout.fields.items()))
+
+
 def install_formulas(book: Book, layout: Layout) -> None:
-    """Put every derived column's formula on its table's rows."""
+    """Put every derived column's formula on its table's rows.
+
+    Workbooks made from one template share their layout, so a merge of hundreds
+    of them compiles each formula once.
+    """
+    signature = _signature(layout)
     for tl in layout.tables.values():
         for col in tl.table.derived:
             if col.key not in tl.columns:
                 continue
-            expr = resolve(build_rule(col.rule, col.param), layout, tl.key)
-            book.set_column_formula(tl.sheet, tl.columns[col.key], expr, tl.first_row, tl.last_row)
+            key = (signature, tl.key, col.key)
+            compiled = _COMPILED.get(key)
+            if compiled is None:
+                expr = resolve(build_rule(col.rule, col.param), layout, tl.key)
+                if len(_COMPILED) > 1000:
+                    _COMPILED.clear()
+                compiled = _COMPILED[key] = (compile_expr(expr), render(expr, tl.sheet))
+            book.set_compiled_column(tl.sheet, tl.columns[col.key], *compiled, tl.first_row, tl.last_row)
 
 
 def header_label(col_label: str, year_offset: int | None, tahun: int | None) -> str:

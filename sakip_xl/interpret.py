@@ -25,6 +25,7 @@ from .report import Issue, format_number, issue
 from .rules import GRADE_SCALES, KATEGORI_SCALES
 
 HEADER_SCAN_ROWS = 50
+_EMPTY = Reading("kosong")
 _TOTAL_ROW = re.compile(r"^\s*(jumlah|total)\b", re.I)
 _PERIODE = re.compile(r"^\s*(\d{4})\s*[-–—]\s*(\d{4})\s*$")
 
@@ -340,7 +341,7 @@ class _Interpreter:
             for key, c in placed_derived:
                 seen.add((r, c))
                 raw = cells.get((r, c))
-                if raw is not None and (not sh.formulas_known or (r, c) not in sh.formulas):
+                if raw is not None and (not sh.formulas_known or not sh.has_formula(r, c)):
                     row.typed_derived[key] = Cell(sh.name, r, c, raw, raw, text=_text(raw))
             self._check_required(sh, row, table)
             out.append(row)
@@ -365,12 +366,13 @@ class _Interpreter:
 
     def _parse_cell(self, sh: SourceSheet, r: int, c: int, raw: object, col: Column, row: Row,
                     table: Table) -> Cell:
-        cell = Cell(sh.name, r, c, raw, raw, text=_text(raw))
-        if raw is None:
-            if col.type in NUMERIC_TYPES:
-                cell.reading = Reading("kosong")
-            return cell
         t = col.type
+        numeric = t in NUMERIC_TYPES
+        cell = Cell(sh.name, r, c, raw, raw, text=None if numeric else _text(raw))  # numbers use `reading`
+        if raw is None:
+            if numeric:
+                cell.reading = _EMPTY
+            return cell
         if t == "kode":
             if isinstance(raw, (int, float)) and not isinstance(raw, bool):
                 as_text = number_to_text(float(raw))

@@ -33,12 +33,33 @@ class SourceSheet:
     name: str
     cells: dict[tuple[int, int], object]  # non-empty cells, 0-based (row, col)
     percent: set[tuple[int, int]] = field(default_factory=set)
-    formulas: set[tuple[int, int]] = field(default_factory=set)  # cells holding a formula
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # cells known to hold a formula
     formulas_known: bool = False  # False for .xls: a value may or may not come from a formula
     lost: list[str] = field(default_factory=list)  # objects that cannot be carried (charts...)
     visible: bool = True
     n_rows: int = 0
     n_cols: int = 0
+    xml: str | None = field(default=None, repr=False)  # xlsx: the sheet's XML, scanned per row on demand
+    _row_spans: dict[int, tuple[int, int]] | None = field(default=None, repr=False)
+    _scanned: set[int] = field(default_factory=set, repr=False)
+
+    def has_formula(self, row: int, col: int) -> bool:
+        """Whether a cell holds a formula. An .xlsx sheet is scanned only in the rows
+        asked about: a template's thousands of prepared formula rows are never read."""
+        if self.xml is not None and row not in self._scanned:
+            self._scan_row(row)
+        return (row, col) in self.formulas
+
+    def _scan_row(self, row: int) -> None:
+        if self._row_spans is None:
+            starts = [(int(m.group(1)) - 1, m.start()) for m in _ROW.finditer(self.xml)]
+            ends = [start for _r, start in starts[1:]] + [len(self.xml)]
+            self._row_spans = {r: (start, end) for (r, start), end in zip(starts, ends)}
+        self._scanned.add(row)
+        span = self._row_spans.get(row)
+        if span is not None:
+            for m in _FORMULA_CELL.finditer(self.xml, *span):
+                self.formulas.add((int(m.group(2)) - 1, _col_index(m.group(1))))
 
 
 @dataclass
@@ -151,8 +172,9 @@ def read_source(path: str | Path, *, only: set[str] | None = None, formulas: boo
 # ---------------------------------------------------------------- xlsx
 
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
-# Excel, LibreOffice, XlsxWriter and openpyxl all write r= first in <c>.
+# Excel, LibreOffice, XlsxWriter and openpyxl all write r= first in <c> and <row>.
 _FORMULA_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f\b')
+_ROW = re.compile(r'<row r="(\d+)"')
 _A1 = re.compile(r"^([A-Z]+)(\d+)$")
 _BUILTIN_PERCENT = {9, 10}
 
@@ -208,9 +230,10 @@ def _xlsx_facts(data: bytes, source: SourceWorkbook, formulas: bool = True) -> N
             if sheet is None or target not in names or not (formulas or (percent_xf and sheet.cells)):
                 continue
             xml = z.read(target).decode("utf-8")
-            _scan_cells(xml, sheet, percent_xf, formulas)
+            _scan_percent(xml, sheet, percent_xf)
             if not formulas:
                 continue
+            sheet.xml = xml
             sheet.formulas_known = True
             rel_name = target.rsplit("/", 1)
             rel_path = f"{rel_name[0]}/_rels/{rel_name[1]}.rels"
@@ -218,11 +241,8 @@ def _xlsx_facts(data: bytes, source: SourceWorkbook, formulas: bool = True) -> N
                 sheet.lost += _lost_objects(z.read(rel_path).decode("utf-8"), z, rel_name[0])
 
 
-def _scan_cells(xml: str, sheet: SourceSheet, percent_xf: set[int], formulas: bool = True) -> None:
-    """Record formula cells and percent-formatted cells of a sheet's XML."""
-    if formulas:
-        for m in _FORMULA_CELL.finditer(xml):
-            sheet.formulas.add((int(m.group(2)) - 1, _col_index(m.group(1))))
+def _scan_percent(xml: str, sheet: SourceSheet, percent_xf: set[int]) -> None:
+    """Record the percent-formatted cells of a sheet's XML (only if such a format exists)."""
     if percent_xf:
         styles = "|".join(str(i) for i in sorted(percent_xf))
         for m in re.finditer(rf'<c r="([A-Z]+)(\d+)"[^>]*?\ss="(?:{styles})"', xml):

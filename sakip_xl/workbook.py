@@ -10,6 +10,7 @@ from pathlib import Path
 from .book import Book
 from .chapter3 import Chapter3, build_chapter3
 from .checks import BudgetTree, budget_tree, run_checks
+from .contract import load_contract
 from .errors import ContractError, UnreadableFile, UsageError
 from .files import atomic_write, backup
 from .interpret import Data, build_book, interpret
@@ -43,19 +44,25 @@ class Checked:
     report: Report
 
 
-def check_workbook(path: str | Path, *, prepare: bool = False) -> Checked:
+def check_workbook(path: str | Path, *, prepare: bool = False, light: bool = False) -> Checked:
     """Read and check one workbook. Raises UnreadableFile or ContractError.
 
     `prepare` keeps the template's prepared rows in the book (for writing).
+    `light` reads only the contract's sheets and not which cells hold formulas:
+    enough for a merge, which writes nothing back (a value typed over a formula
+    is still reported where it differs from the formula's).
     """
     path = Path(path)
-    data = interpret(read_source(path))
+    contract = load_contract()
+    only = {contract.identity_sheet, *(s.name for s in contract.sheets)} if light else None
+    data = interpret(read_source(path, only=only, formulas=not light), contract)
     book = build_book(data, prepare=prepare)
     tree = budget_tree(data)
     report = Report(str(path))
     report.add(data.issues)
     report.add(run_checks(data, book))
-    report.add(_carry_issues(data))
+    if not light:
+        report.add(_carry_issues(data))
     return Checked(path, data, book, tree, report)
 
 
