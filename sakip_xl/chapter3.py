@@ -118,31 +118,52 @@ def _row_maps(indicators: list[Row], by_code: dict[str, Row], first: int) -> tup
 
 
 @dataclass
+class Summary:
+    """The cells holding an office's headline figures (what a merge reports)."""
+
+    cap: Cell  # Batas Capaian in force
+    iku_count: Cell
+    iku_with_capaian: Cell
+    iku_average: Cell
+    iku_kategori: Cell
+    total_pagu: Cell
+    total_realisasi: Cell
+    total_penyerapan: Cell
+    efisiensi: Cell
+    metode: Cell
+
+
+@dataclass
 class Chapter3:
     sheets: list[OutputSheet]
-    iku_average: Cell | None = None
+    summary: Summary
 
 
-def build_chapter3(data: Data, book: Book, tree: BudgetTree) -> Chapter3:
-    """Add the four chapter-III sheets to the book; return how to format them."""
-    layout = data.layout
+def build_chapter3(data: Data, book: Book, tree: BudgetTree, full: bool = True) -> Chapter3:
+    """Add the chapter-III sheets to the book; return how to format them and where the
+    headline figures are. Without `full`, only what those figures need is built."""
     realisasi_by_code: dict[str, Row] = {}
     for r in data.rows["realisasi"]:
         k = code_key(r.get("kode"))
         if k is not None:
             realisasi_by_code.setdefault(k, r)
     indicators = [r for r in data.rows["iku"] if code_key(r.get("kode"))]
-    rekap, rekap_total = _rekap(data, book, tree)
-    capaian, average = _capaian(data, book, indicators, realisasi_by_code)
-    perbandingan = _perbandingan(data, book, indicators, realisasi_by_code)
-    efisiensi = _efisiensi(data, book, indicators, realisasi_by_code, average, rekap_total)
-    return Chapter3([capaian, perbandingan, efisiensi, rekap], average)
+    rekap, (pagu, realisasi, penyerapan) = _rekap(data, book, tree)
+    capaian, (cap, count, with_capaian, average, kategori) = _capaian(data, book, indicators, realisasi_by_code,
+                                                                      full)
+    efisiensi, (overall, metode) = _efisiensi(data, book, indicators, realisasi_by_code, average,
+                                               (pagu, realisasi), full)
+    sheets = [capaian, efisiensi, rekap]
+    if full:
+        sheets.insert(1, _perbandingan(data, book, indicators, realisasi_by_code))
+    return Chapter3(sheets, Summary(cap, count, with_capaian, average, kategori, pagu, realisasi, penyerapan,
+                                    overall, metode))
 
 
 # ---------------------------------------------------------------- Capaian
 
 
-def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, Row]):
+def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, Row], full: bool):
     layout = data.layout
     spec = OutputSheet(CAPAIAN, [5, 10, 9, 34, 34, 10, 6, 11, 11, 11, 11, 14, 9],
                        number_formats={9: "persen", 10: "persen", 12: "persen"}, wrap={3, 4})
@@ -150,7 +171,7 @@ def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, R
     s.text(0, 0, f"Capaian Kinerja {_title(data)}")
     spec.titles.append(0)
     s.text(1, 0, "Batas capaian saat dirata-rata:")
-    s.formula(1, 3, setting("batas_capaian", "Tanpa Batas"))
+    cap = s.formula(1, 3, setting("batas_capaian", "Tanpa Batas"))
     s.header(3, ["No", "Kode", "Jenis", "Tujuan/Sasaran", "Indikator Kinerja", "Satuan", "IKU", "Target",
                  "Realisasi", "Capaian (%)", "Capaian Dihitung (%)", "Kategori", "Acuan (%)"])
     r = 4
@@ -179,14 +200,35 @@ def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, R
         s.column(c, blank_or(_src(layout, "realisasi", key)), from_real)
     s.column(10, capped(s.here(9)), {row: row for row in from_iku})
     last = r - 1
-    if indicators:
+    if full and indicators:
         spec.charts.append(Chart("column", "Capaian per Indikator (%)", (1, 4, last),
                                  [("Capaian (%)", 9, 4, last, "column"), ("Acuan 100%", 12, 4, last, "line")],
                                  (r + 1, 1)))
         r += 18
+    if full:
+        r = _groups(s, layout, indicators, groups, r)
+    r += 1
+    s.text(r, 0, "Rata-rata Capaian Indikator Kinerja Utama (IKU)")
+    spec.titles.append(r)
+    r += 1
+    s.header(r, ["", "", "", "Keterangan", "Jumlah Indikator IKU", "Indikator dengan Capaian", "", "", "",
+                 "Rata-rata Capaian (%)", "", "Kategori"])
+    r += 1
+    s.text(r, 3, "Seluruh IKU")
+    s.text(r, 4, len(iku_rows))
+    count = s.formula(r, 5, fn("COUNT", *_chunks(iku_rows)) if iku_rows else fn("SUM", 0))
+    average = s.formula(r, 9, average_of(_chunks(iku_rows)) if iku_rows else IF(True, "", ""))
+    kategori = s.formula(r, 11, kategori_of(average))
+    spec.totals.append(r)
+    spec.last_row = r
+    return spec, (cap, Cell(CAPAIAN, r, 4), count, average, kategori)
+
+
+def _groups(s: _Sheet, layout: Layout, indicators: list[Row], groups: dict, r: int) -> int:
+    """The table of averages per tujuan/sasaran, from row `r + 1`; the next free row."""
     r += 1
     s.text(r, 0, "Capaian per Tujuan/Sasaran")
-    spec.titles.append(r)
+    s.spec.titles.append(r)
     r += 1
     s.header(r, ["No", "Jenis", "", "Tujuan/Sasaran", "Jumlah Indikator", "Indikator dengan Capaian",
                  "", "", "", "Rata-rata Capaian (%)", "", "Kategori"])
@@ -205,21 +247,7 @@ def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, R
         avg = s.formula(r, 9, average_of(_chunks(cells)))
         s.formula(r, 11, kategori_of(avg))
         r += 1
-    r += 1
-    s.text(r, 0, "Rata-rata Capaian Indikator Kinerja Utama (IKU)")
-    spec.titles.append(r)
-    r += 1
-    s.header(r, ["", "", "", "Keterangan", "Jumlah Indikator IKU", "Indikator dengan Capaian", "", "", "",
-                 "Rata-rata Capaian (%)", "", "Kategori"])
-    r += 1
-    s.text(r, 3, "Seluruh IKU")
-    s.text(r, 4, len(iku_rows))
-    s.formula(r, 5, fn("COUNT", *_chunks(iku_rows)) if iku_rows else fn("SUM", 0))
-    average = s.formula(r, 9, average_of(_chunks(iku_rows)) if iku_rows else IF(True, "", ""))
-    s.formula(r, 11, kategori_of(average))
-    spec.totals.append(r)
-    spec.last_row = r
-    return spec, average
+    return r
 
 
 # ---------------------------------------------------------------- Perbandingan
@@ -261,8 +289,8 @@ def _perbandingan(data: Data, book: Book, indicators: list[Row], by_code: dict[s
 # ---------------------------------------------------------------- Efisiensi
 
 
-def _efisiensi(data: Data, book: Book, indicators: list[Row], by_code: dict[str, Row], average: Cell | None,
-               total: tuple[Cell, Cell] | None) -> OutputSheet:
+def _efisiensi(data: Data, book: Book, indicators: list[Row], by_code: dict[str, Row], average: Cell,
+               total: tuple[Cell, Cell], full: bool):
     layout = data.layout
     spec = OutputSheet(EFISIENSI, [5, 10, 40, 11, 17, 17, 11, 12, 14],
                        number_formats={3: "persen", 4: "rupiah", 5: "rupiah", 6: "persen", 7: "desimal"},
@@ -278,30 +306,27 @@ def _efisiensi(data: Data, book: Book, indicators: list[Row], by_code: dict[str,
                  "Penyerapan (%)", "Efisiensi", "Metode"])
     r = 4
     spec.first_data_row = r
-    from_iku, from_real = _row_maps(indicators, by_code, r)
-    for n, out in enumerate(from_iku, 1):
-        s.text(out, 0, n)
-    r += len(indicators)
-    for c, key in ((1, "kode"), (2, "indikator")):
-        s.column(c, blank_or(_src(layout, "iku", key)), from_iku)
-    for c, key in ((3, "capaian"), (4, "pagu_terkait"), (5, "realisasi_anggaran_terkait"),
-                   (6, "penyerapan_terkait"), (7, "efisiensi")):
-        s.column(c, blank_or(_src(layout, "realisasi", key)), from_real)
-    s.column(8, method, {row: row for row in from_iku})
+    if full:
+        from_iku, from_real = _row_maps(indicators, by_code, r)
+        for n, out in enumerate(from_iku, 1):
+            s.text(out, 0, n)
+        r += len(indicators)
+        for c, key in ((1, "kode"), (2, "indikator")):
+            s.column(c, blank_or(_src(layout, "iku", key)), from_iku)
+        for c, key in ((3, "capaian"), (4, "pagu_terkait"), (5, "realisasi_anggaran_terkait"),
+                       (6, "penyerapan_terkait"), (7, "efisiensi")):
+            s.column(c, blank_or(_src(layout, "realisasi", key)), from_real)
+        s.column(8, method, {row: row for row in from_iku})
     s.text(r, 2, "Keseluruhan: rata-rata capaian IKU terhadap penyerapan seluruh anggaran")
-    if average is not None:
-        cap = s.formula(r, 3, blank_or(average))
-    else:
-        cap = Cell(EFISIENSI, r, 3)
-    if total is not None:
-        pagu = s.formula(r, 4, blank_or(total[0]))
-        real = s.formula(r, 5, blank_or(total[1]))
-        peny = s.formula(r, 6, penyerapan_of(pagu, real))
-        s.formula(r, 7, efisiensi_of(cap, peny))
+    cap = s.formula(r, 3, blank_or(average))
+    pagu = s.formula(r, 4, blank_or(total[0]))
+    real = s.formula(r, 5, blank_or(total[1]))
+    peny = s.formula(r, 6, penyerapan_of(pagu, real))
+    overall = s.formula(r, 7, efisiensi_of(cap, peny))
     s.formula(r, 8, method)
     spec.totals.append(r)
     spec.last_row = r
-    return spec
+    return spec, (overall, method)
 
 
 # ---------------------------------------------------------------- Rekap Anggaran
@@ -376,4 +401,4 @@ def _rekap(data: Data, book: Book, tree: BudgetTree):
         spec.charts.append(Chart("bar", "Penyerapan Anggaran per Program (%)", (2, first, r),
                                  [("Penyerapan (%)", 6, first, r, "bar")], (r + 2, 0)))
         spec.last_row = r
-    return spec, (Cell(REKAP, total_row, 4), Cell(REKAP, total_row, 5))
+    return spec, (Cell(REKAP, total_row, 4), Cell(REKAP, total_row, 5), Cell(REKAP, total_row, 6))

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .chapter3 import REKAP, build_chapter3
+from .chapter3 import build_chapter3
 from .checks import code_key
 from .errors import ContractError, UnreadableFile, UsageError
 from .formula import Cell
@@ -130,7 +130,7 @@ def read_entry(path: str | Path) -> Entry:
         return Entry(str(path), 0, "", 0.0, reason=f"{path.name}: berkas tidak dapat dibuka ({e.strerror}).")
     entry = Entry(str(path), len(data), hashlib.sha256(data).hexdigest(), stat.st_mtime)
     try:
-        checked = check_workbook(path)
+        checked = check_workbook(path, light=True)
     except (UnreadableFile, ContractError) as e:
         entry.reason = str(e)
         entry.issues = list(getattr(e, "issues", []))
@@ -152,9 +152,9 @@ def _value(book, cell: Cell | None):
 
 
 def _summarize(entry: Entry, checked) -> None:
-    """The office's figures, read from the chapter-III cells the engine computed."""
+    """The office's figures, read from the cells the engine computed for chapter III."""
     data, book = checked.data, checked.book
-    chapter3 = build_chapter3(data, book, checked.tree)
+    summary = build_chapter3(data, book, checked.tree, full=False).summary
     layout = data.layout
     rt = layout.tables["realisasi"]
     by_code = {}
@@ -178,30 +178,32 @@ def _summarize(entry: Entry, checked) -> None:
     for r in data.rows["anggaran"]:
         if r.is_total:
             continue
-        entry.budget.append((r.text("kode"), r.text("jenis"), r.text("uraian"), r.number("pagu_awal"),
-                             r.number("pagu"), r.number("realisasi_anggaran"),
+        entry.budget.append((r.text("kode"), r.text("jenis"), r.text("uraian"), _written(r, "pagu_awal"),
+                             _written(r, "pagu"), _written(r, "realisasi_anggaran"),
                              _value(book, Cell(at.sheet, r.row, at.columns["penyerapan"]))))
-    efisiensi = next(s for s in chapter3.sheets if s.name == "Efisiensi")
-    rekap = next(s for s in chapter3.sheets if s.name == REKAP)
-    total = rekap.totals[0]
-    eff_row = efisiensi.totals[0]
-    avg = chapter3.iku_average
     entry.office = Office(
         pemda=str(data.field("pemda") or ""),
         perangkat_daerah=str(data.field("perangkat_daerah") or Path(entry.path).stem),
         kode=str(data.field("kode_pd") or ""),
         tahun=data.tahun,
-        indicators=sum(1 for i in entry.indicators if (i[5] or "").casefold() != "tidak"),
-        with_capaian=int(_value(book, Cell(avg.sheet, avg.row, 5)) or 0) if avg else 0,
-        average=_value(book, avg),
-        cap=str(_value(book, Cell("Capaian", 1, 3)) or "Tanpa Batas"),
-        kategori=str(_value(book, Cell(avg.sheet, avg.row, 11)) or "") if avg else "",
-        pagu=_value(book, Cell(REKAP, total, 4)),
-        realisasi=_value(book, Cell(REKAP, total, 5)),
-        penyerapan=_value(book, Cell(REKAP, total, 6)),
-        efisiensi=_value(book, Cell("Efisiensi", eff_row, 7)),
-        metode=str(_value(book, Cell("Efisiensi", 1, 3)) or ""),
+        indicators=int(_value(book, summary.iku_count) or 0),
+        with_capaian=int(_value(book, summary.iku_with_capaian) or 0),
+        average=_value(book, summary.iku_average),
+        cap=str(_value(book, summary.cap) or ""),
+        kategori=str(_value(book, summary.iku_kategori) or ""),
+        pagu=_value(book, summary.total_pagu),
+        realisasi=_value(book, summary.total_realisasi),
+        penyerapan=_value(book, summary.total_penyerapan),
+        efisiensi=_value(book, summary.efisiensi),
+        metode=str(_value(book, summary.metode) or ""),
     )
+
+
+def _written(row, key: str) -> object:
+    """A budget amount as written back: a number, or nothing (an unreadable text stays out)."""
+    cell = row.get(key)
+    v = None if cell is None else cell.written
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
 # ---------------------------------------------------------------- many files

@@ -104,12 +104,11 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def read_source(path: str | Path, *, only: set[str] | None = None, formulas: bool = True) -> SourceWorkbook:
+def read_source(path: str | Path, *, only: set[str] | None = None) -> SourceWorkbook:
     """Read a workbook file. Raises UnreadableFile with the reason in Bahasa.
 
-    `only` names the sheets whose cells are read (others are listed, empty);
-    `formulas=False` skips finding which cells hold formulas and which objects
-    cannot be carried: what a merge, which writes nothing back, does without.
+    `only` names the sheets whose cells are read; the others are listed, empty
+    (a merge writes nothing back, so the staff's own sheets do not matter).
     """
     path = Path(path)
     try:
@@ -161,8 +160,8 @@ def read_source(path: str | Path, *, only: set[str] | None = None, formulas: boo
     source = SourceWorkbook(path, kind, sheets, size=len(data))
     try:
         if kind == "xlsx":
-            _xlsx_facts(data, source, formulas)
-        elif kind == "ods" and formulas:
+            _xlsx_facts(data, source)
+        elif kind == "ods":
             _ods_facts(data, source)
     except (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError) as e:
         raise UnreadableFile(f"{path.name}: struktur berkas rusak ({type(e).__name__}).") from e
@@ -195,7 +194,7 @@ def _is_percent_format(code: str) -> bool:
     return "%" in plain
 
 
-def _xlsx_facts(data: bytes, source: SourceWorkbook, formulas: bool = True) -> None:
+def _xlsx_facts(data: bytes, source: SourceWorkbook) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = set(z.namelist())
         wb_xml = z.read("xl/workbook.xml").decode("utf-8")
@@ -227,14 +226,13 @@ def _xlsx_facts(data: bytes, source: SourceWorkbook, formulas: bool = True) -> N
             a = _attrs(m.group(1))
             sheet = next((s for s in source.sheets if s.name == a.get("name")), None)
             target = targets.get(a.get("id"))
-            if sheet is None or target not in names or not (formulas or (percent_xf and sheet.cells)):
+            if sheet is None or target not in names:
                 continue
-            xml = z.read(target).decode("utf-8")
-            _scan_percent(xml, sheet, percent_xf)
-            if not formulas:
-                continue
-            sheet.xml = xml
             sheet.formulas_known = True
+            if sheet.cells:  # (a sheet not read, or empty, has no formula or percent to find)
+                xml = z.read(target).decode("utf-8")
+                _scan_percent(xml, sheet, percent_xf)
+                sheet.xml = xml
             rel_name = target.rsplit("/", 1)
             rel_path = f"{rel_name[0]}/_rels/{rel_name[1]}.rels"
             if rel_path in names:

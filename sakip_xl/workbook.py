@@ -48,14 +48,14 @@ def check_workbook(path: str | Path, *, prepare: bool = False, light: bool = Fal
     """Read and check one workbook. Raises UnreadableFile or ContractError.
 
     `prepare` keeps the template's prepared rows in the book (for writing).
-    `light` reads only the contract's sheets and not which cells hold formulas:
-    enough for a merge, which writes nothing back (a value typed over a formula
-    is still reported where it differs from the formula's).
+    `light` reads only the contract's sheets and leaves out what only matters
+    when writing back (the staff's own sheets, objects that cannot be carried):
+    enough for a merge.
     """
     path = Path(path)
     contract = load_contract()
     only = {contract.identity_sheet, *(s.name for s in contract.sheets)} if light else None
-    data = interpret(read_source(path, only=only, formulas=not light), contract)
+    data = interpret(read_source(path, only=only), contract)
     book = build_book(data, prepare=prepare)
     tree = budget_tree(data)
     report = Report(str(path))
