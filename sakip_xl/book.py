@@ -53,23 +53,49 @@ class ColumnFormula:
         return sorted(self.rows) if self.rows is not None else range(self.first, self.last + 1)
 
 
+class CellFormula:
+    """One cell's own formula: compiled now, rendered only if the cell is written."""
+
+    __slots__ = ("fn", "_expr", "_sheet", "_row", "_text")
+
+    def __init__(self, fn: Fn, expr: Expr, sheet: str, row: int) -> None:
+        self.fn, self._expr, self._sheet, self._row, self._text = fn, expr, sheet, row, None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = render(self._expr, self._sheet, self._row)
+            self._expr = None
+        return self._text
+
+
 class Sheet:
     def __init__(self, name: str) -> None:
         self.name = name
         self.values: dict[tuple[int, int], Value] = {}
         self.column_formulas: dict[int, ColumnFormula] = {}
-        self.cell_formulas: dict[tuple[int, int], tuple[Fn, str]] = {}
+        self.cell_formulas: dict[tuple[int, int], CellFormula] = {}
         self.cache: dict[tuple[int, int], Value] = {}
         self.typed_over: set[tuple[int, int]] = set()  # values typed where a formula belongs
         self.originals: dict[tuple[int, int], object] = {}  # dates, kept for writing
         self.max_row = -1
+
+    def function_at(self, r: int, c: int) -> Fn | None:
+        """The compiled formula of a cell, if it has one (what evaluation needs)."""
+        if (r, c) in self.typed_over:
+            return None
+        f = self.cell_formulas.get((r, c))
+        if f is not None:
+            return f.fn
+        cf = self.column_formulas.get(c)
+        return cf.fn if cf is not None and cf.covers(r) else None
 
     def formula_at(self, r: int, c: int) -> tuple[Fn, str] | None:
         if (r, c) in self.typed_over:
             return None
         f = self.cell_formulas.get((r, c))
         if f is not None:
-            return f
+            return f.fn, f.text
         cf = self.column_formulas.get(c)
         if cf is not None and cf.covers(r):
             return cf.fn, cf.text_at(r)
@@ -136,7 +162,7 @@ class Book:
 
     def set_formula(self, sheet: str, row: int, col: int, expr: Expr) -> None:
         s = self.sheet(sheet)
-        s.cell_formulas[(row, col)] = (compile_expr(expr, memo=False), render(expr, sheet, row))
+        s.cell_formulas[(row, col)] = CellFormula(compile_expr(expr, memo=False), expr, sheet, row)
         s.max_row = max(s.max_row, row)
 
     # -- reading (formula.Book protocol)
@@ -148,7 +174,7 @@ class Book:
         key = (row, col)
         if key in s.cache:
             return s.cache[key]
-        f = s.formula_at(row, col)
+        f = s.function_at(row, col)
         if f is None:
             return s.values.get(key)
         token = (sheet, row, col)
@@ -156,7 +182,7 @@ class Book:
             return REF
         self._busy.add(token)
         try:
-            v = top_value(f[0](self, row))
+            v = top_value(f(self, row))
         finally:
             self._busy.discard(token)
         s.cache[key] = v
@@ -199,5 +225,5 @@ class Book:
             for r in cf.row_range():
                 if (r, c) not in s.cell_formulas and (r, c) not in s.typed_over:
                     yield r, c, cf.text_at(r)
-        for (r, c), (_, text) in s.cell_formulas.items():
-            yield r, c, text
+        for (r, c), f in s.cell_formulas.items():
+            yield r, c, f.text

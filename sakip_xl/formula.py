@@ -474,7 +474,7 @@ class _Compiler:
 
     def compile(self, e: Expr) -> tuple[Fn, bool]:
         """The compiled function of a node, and whether it is the same for every row."""
-        return getattr(self, "_" + type(e).__name__)(e)
+        return _COMPILERS[type(e)](self, e)
 
     def _Lit(self, e: Lit) -> tuple[Fn, bool]:
         v = float(e.value) if isinstance(e.value, int) and not isinstance(e.value, bool) else e.value
@@ -512,6 +512,9 @@ class _Compiler:
 
     def _once(self, f: Fn, fixed: bool) -> Fn:
         return _once(f, fixed) if self.memo else f
+
+
+_COMPILERS = {cls: getattr(_Compiler, "_" + cls.__name__) for cls in (Lit, RowCell, Mapped, Cell, Range, Neg, BinOp, Call)}
 
 
 def _once(f: Fn, fixed: bool) -> Fn:

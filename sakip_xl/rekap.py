@@ -98,23 +98,24 @@ def write_rekap(path: str | Path, result: MergeResult) -> Path:
     path = Path(path)
 
     def write(tmp: Path) -> None:
-        w = Writer(tmp)
+        w = Writer(tmp, constant_memory=True)  # a national rekap holds millions of cells
         book = Book()
         spec = _ringkasan(book, _ringkasan_rows(result))
         write_output_sheet(w, book, spec, password=None)
+        # One row per indicator and per budget row of every office; the office names the
+        # source file (Ringkasan and Berkas list it), which would be 600,000 more cells.
         _stream(w, INDIKATOR, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Tujuan/Sasaran", "Indikator Kinerja",
-                               "Satuan", "IKU", "Target", "Realisasi", "Capaian (%)", "Kategori", "Berkas"],
-                [22, 7, 9, 9, 34, 34, 10, 6, 10, 10, 11, 14, 30],
-                ((e.office.perangkat_daerah, e.office.tahun, *row, e.path) for e in result.used
-                 for row in e.indicators), {10: "persen"})
+                               "Satuan", "IKU", "Target", "Realisasi", "Capaian (%)", "Kategori"],
+                [22, 7, 9, 9, 34, 34, 10, 6, 10, 10, 11, 14],
+                ((e.office.perangkat_daerah, e.office.tahun, *row) for e in result.used for row in e.indicators),
+                {10: "persen"})
         pagu_col, real_col = 6, 7
         formula = render(penyerapan_of(RowCell(ANGGARAN, pagu_col), RowCell(ANGGARAN, real_col)), ANGGARAN)
         _stream(w, ANGGARAN, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Uraian", "Pagu Awal (Rp)", "Pagu (Rp)",
-                              "Realisasi (Rp)", "Penyerapan (%)", "Berkas"],
-                [22, 7, 20, 12, 40, 17, 17, 17, 11, 30],
-                ((e.office.perangkat_daerah, e.office.tahun, *row, e.path) for e in result.used
-                 for row in e.budget), {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"},
-                formula_col=(8, formula))
+                              "Realisasi (Rp)", "Penyerapan (%)"],
+                [22, 7, 20, 12, 40, 17, 17, 17, 11],
+                ((e.office.perangkat_daerah, e.office.tahun, *row) for e in result.used for row in e.budget),
+                {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"}, formula_col=(8, formula))
         _stream(w, PEMERIKSAAN, ["Berkas", "Perangkat Daerah", "Tingkat", "Kode Masalah", "Lembar", "Sel",
                                  "Nilai Ditemukan", "Nilai Seharusnya", "Pesan"],
                 [30, 22, 11, 24, 14, 7, 20, 20, 80],

@@ -66,10 +66,14 @@ class _Worksheet(Worksheet):
 class Writer:
     """An XlsxWriter workbook with cached formats and typed cell writing."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, constant_memory: bool = False) -> None:
+        """`constant_memory`: rows go to disk as they are written (they must come in
+        order), for workbooks too large to hold in memory, such as a national rekap."""
+        self.constant_memory = constant_memory
         self.wb = xlsxwriter.Workbook(
             str(path),
-            {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+            {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
+             "constant_memory": constant_memory},
         )
         self.wb.set_properties({"created": dt.datetime(2000, 1, 1), "author": "sakip-xl"})
         self._formats: dict[tuple, Any] = {}
@@ -133,11 +137,23 @@ def write_cells(w: Writer, ws: Worksheet, book: Book, sheet: str, style) -> None
     s = book.sheets.get(sheet)
     if s is None:
         return
+    cells = _cells(book, sheet, style)
+    if w.constant_memory:
+        cells = sorted(cells, key=lambda cell: (cell[0], cell[1]))
+    for r, c, text, value, f in cells:
+        if text is None:
+            w.put(ws, r, c, value, f)
+        else:
+            ws.write_formula(r, c, text, f, _cached(value))
+
+
+def _cells(book: Book, sheet: str, style):
+    """(row, col, formula text or None, value, format) of every cell of a book sheet."""
+    s = book.sheets[sheet]
     for (r, c), v in s.values.items():
-        if (r, c) in s.typed_over or s.formula_at(r, c) is None:
-            w.put(ws, r, c, s.originals.get((r, c), v), style(r, c))
+        if (r, c) in s.typed_over or s.function_at(r, c) is None:
+            yield r, c, None, s.originals.get((r, c), v), style(r, c)
     used = {r for (r, _c) in s.values}
-    write = ws.write_formula
     for c, cf in s.column_formulas.items():
         f = style(cf.first, c)
         empty_value = None
@@ -152,10 +168,10 @@ def write_cells(w: Writer, ws: Worksheet, book: Book, sheet: str, style) -> None
                 if empty_value is None:
                     empty_value = book.value(sheet, r, c)
                 value = empty_value
-            write(r, c, cf.text_at(r), f, _cached(value))
-    for (r, c), (_fn, text) in s.cell_formulas.items():
+            yield r, c, cf.text_at(r), value, f
+    for (r, c), cf in s.cell_formulas.items():
         if (r, c) not in s.typed_over:
-            write(r, c, text, style(r, c), _cached(book.value(sheet, r, c)))
+            yield r, c, cf.text, book.value(sheet, r, c), style(r, c)
 
 
 def _cached(value: object) -> object:
