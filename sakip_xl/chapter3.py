@@ -17,10 +17,9 @@ from .checks import BudgetTree, Node, code_key
 from .formula import IF, Cell, Expr, Mapped, RowCell, eq, fn, resolve
 from .interpret import Data, Row
 from .layout import Layout
-from .rules import average_of, capped, efisiensi_of, kategori_of, penyerapan_of, rollup, setting
+from .rules import average_of, capped, count_of, efisiensi_of, kategori_of, penyerapan_of, rollup, setting, sum_of
 
 CAPAIAN, PERBANDINGAN, EFISIENSI, REKAP = "Capaian", "Perbandingan", "Efisiensi", "Rekap Anggaran"
-MAX_ARGS = 250  # Excel allows 255 arguments per function
 
 
 @dataclass
@@ -54,12 +53,6 @@ class OutputSheet:
 def blank_or(e: Expr) -> Expr:
     """A reference that shows nothing (not 0) when the cell is empty."""
     return IF(eq(e, ""), "", e)
-
-
-def _chunks(cells: list[Expr]) -> list[Expr]:
-    if len(cells) <= MAX_ARGS:
-        return cells
-    return [fn("SUM", *cells[i : i + MAX_ARGS]) for i in range(0, len(cells), MAX_ARGS)]
 
 
 class _Sheet:
@@ -216,8 +209,8 @@ def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, R
     r += 1
     s.text(r, 3, "Seluruh IKU")
     s.text(r, 4, len(iku_rows))
-    count = s.formula(r, 5, fn("COUNT", *_chunks(iku_rows)) if iku_rows else fn("SUM", 0))
-    average = s.formula(r, 9, average_of(_chunks(iku_rows)) if iku_rows else IF(True, "", ""))
+    count = s.formula(r, 5, count_of(iku_rows) if iku_rows else fn("SUM", 0))
+    average = s.formula(r, 9, average_of(iku_rows) if iku_rows else IF(True, "", ""))
     kategori = s.formula(r, 11, kategori_of(average))
     spec.totals.append(r)
     spec.last_row = r
@@ -243,8 +236,8 @@ def _groups(s: _Sheet, layout: Layout, indicators: list[Row], groups: dict, r: i
         s.formula(r, 1, blank_or(_input(layout, "iku", ind.row, "jenis")))
         s.formula(r, 3, blank_or(_input(layout, "iku", ind.row, "pernyataan")))
         s.text(r, 4, len(cells))
-        s.formula(r, 5, fn("COUNT", *_chunks(cells)))
-        avg = s.formula(r, 9, average_of(_chunks(cells)))
+        s.formula(r, 5, count_of(cells))
+        avg = s.formula(r, 9, average_of(cells))
         s.formula(r, 11, kategori_of(avg))
         r += 1
     return r
@@ -373,12 +366,12 @@ def _rekap(data: Data, book: Book, tree: BudgetTree):
         for key, c in money:
             kids = [Cell(REKAP, where[id(k)], c) if id(k) in where
                     else _input(layout, "anggaran", k.row.row, key) for k in node.children]
-            s.formula(rr, c, rollup(_input(layout, "anggaran", node.row.row, key), _chunks(kids)))
+            s.formula(rr, c, rollup(_input(layout, "anggaran", node.row.row, key), kids))
     total_row = r
     s.text(total_row, 2, "JUMLAH")
     for _key, c in money:
         tops = [Cell(REKAP, where[id(n)], c) for n in tree.roots if id(n) in where]
-        s.formula(total_row, c, IF(eq(fn("COUNT", *_chunks(tops)), 0), "", fn("SUM", *_chunks(tops)))
+        s.formula(total_row, c, IF(eq(count_of(tops), 0), "", sum_of(tops))
                   if tops else fn("SUM", 0))
     own_rows = {row: row for row in [*from_anggaran, total_row]}
     pagu, real = s.here(4), s.here(5)

@@ -143,7 +143,7 @@ def check_grades(data: Data) -> Iterator[Issue]:
             negatif = (ind.text("polaritas") or "").casefold() == "negatif"
             for key, cell in r.cells.items():
                 rd = cell.reading
-                if rd is None or rd.kind != "predikat" or not (key in keys or key.startswith("pola")):
+                if rd is None or rd.kind != "predikat" or not (key in keys or key.startswith("@")):
                     continue
                 if scale is None or rd.grade.strip().casefold() not in scale:
                     yield issue("predikat-tidak-dikenal", cell.sheet, cell.a1, value=rd.grade, satuan=satuan or "-")

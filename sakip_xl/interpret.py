@@ -326,7 +326,7 @@ class _Interpreter:
         cells, seen = sh.cells, used[sh.name]
         placed_inputs = [(col, tl.columns[col.key]) for col in inputs]
         placed_derived = [(col.key, tl.columns[col.key]) for col in table.derived]
-        patterns = [(Column(key=f"pola{c}", label=str(cells.get((tl.header_row, c), "")), type="target"), c)
+        patterns = [(Column(key=pattern_key(c), label=str(cells.get((tl.header_row, c), "")), type="target"), c)
                     for c in tl.pattern_columns]
         for r in rows_with_input:
             row = Row(r, {})
@@ -489,6 +489,13 @@ class _Interpreter:
                 else:
                     self.issues.append(issue("teks-angka-diubah", cell.sheet, cell.a1, value=cell.raw,
                                              expected=cell.reading.value))
+
+
+def pattern_key(col: int) -> str:
+    """The key of a row's cell in a pattern column (`Target Renstra 2024` at column `col`).
+
+    `@` cannot occur in a contract column key, so the two never collide."""
+    return f"@{col}"
 
 
 def _text(v: object) -> str | None:

@@ -18,7 +18,7 @@ from .checks import code_key
 from .contract import normalize_label
 from .errors import UsageError
 from .fill import Filling, write_filled
-from .interpret import Data
+from .interpret import Data, pattern_key
 from .rules import GRADE_SCALES, KATEGORI_SCALES
 from .workbook import check_workbook
 
@@ -65,10 +65,10 @@ def next_year_filling(data: Data, book, tahun: int | None = None) -> Filling:
     for r in data.rows["iku"]:
         row = {_label(data, "iku", k): _typed(c) for k, c in r.cells.items() if k in contract_keys}
         for col, (_k, year) in iku_table.pattern_columns.items():
-            row[f"Target Renstra {year}"] = _typed(r.cells.get(f"pola{col}"))
+            row[f"Target Renstra {year}"] = _typed(r.cells.get(pattern_key(col)))
         iku_rows.append(row)
         if code_key(r.get("kode")) is not None:
-            target = _typed(r.cells.get(f"pola{renstra_col[tahun]}")) if tahun in renstra_col else None
+            target = _typed(r.cells.get(pattern_key(renstra_col[tahun]))) if tahun in renstra_col else None
             pk_rows.append({"Kode": _typed(r.get("kode")), "Target": target})
     rt = data.layout.tables["realisasi"]
     real_rows = []

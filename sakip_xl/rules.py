@@ -220,9 +220,32 @@ def capped(capaian: Expr) -> Expr:
     return IF(fn("ISNUMBER", capaian), IF(lt(0, cap), fn("MIN", capaian, cap), capaian), "")
 
 
+MAX_ARGS = 250  # Excel allows 255 arguments per function
+
+
+def _over(name: str, cells: list[Expr]) -> Expr:
+    """SUM or COUNT of any number of cells: past Excel's argument limit, the sum of
+    the SUMs or COUNTs of groups of cells."""
+    if len(cells) <= MAX_ARGS:
+        return fn(name, *cells)
+    return _over("SUM", [_over(name, cells[i : i + MAX_ARGS]) for i in range(0, len(cells), MAX_ARGS)])
+
+
+def count_of(cells: list[Expr]) -> Expr:
+    """How many of the cells hold a number."""
+    return _over("COUNT", cells)
+
+
+def sum_of(cells: list[Expr]) -> Expr:
+    return _over("SUM", cells)
+
+
 def average_of(cells: list[Expr]) -> Expr:
     """Mean of the cells that hold a number, rounded to 2 decimals; empty if none."""
-    return IF(eq(fn("COUNT", *cells), 0), "", fn("ROUND", fn("AVERAGE", *cells), 2))
+    if len(cells) <= MAX_ARGS:
+        return IF(eq(fn("COUNT", *cells), 0), "", fn("ROUND", fn("AVERAGE", *cells), 2))
+    n = count_of(cells)
+    return IF(eq(n, 0), "", fn("ROUND", sum_of(cells) / n, 2))
 
 
 def rollup(own: Expr, children: list[Expr]) -> Expr:
@@ -231,7 +254,7 @@ def rollup(own: Expr, children: list[Expr]) -> Expr:
     mine = IF(fn("ISNUMBER", own), own, "")
     if not children:
         return mine
-    return IF(eq(fn("COUNT", *children), 0), mine, fn("SUM", *children))
+    return IF(eq(count_of(children), 0), mine, sum_of(children))
 
 
 # ---------------------------------------------------------------- column rules
@@ -437,8 +460,10 @@ __all__ = [
     "average_of",
     "build_rule",
     "capped",
+    "count_of",
     "efisiensi_of",
     "kategori_of",
     "penyerapan_of",
     "rollup",
+    "sum_of",
 ]

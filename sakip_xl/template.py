@@ -11,7 +11,7 @@ from .engine import install_formulas, write_default_scales, write_identity_value
 from .errors import UsageError
 from .files import atomic_write
 from .layout import Layout, standard_layout
-from .writer import StandardWorkbook, Writer, write_standard
+from .writer import Writer, write_standard
 
 _PERIODE = re.compile(r"^\s*(\d{4})\s*[-–—]\s*(\d{4})\s*$")
 
@@ -41,7 +41,7 @@ def write_book(path: Path, layout: Layout, book: Book, password: str | None = No
 
     def write(tmp: Path) -> None:
         w = Writer(tmp)
-        write_standard(w, StandardWorkbook(layout, book, password))
+        write_standard(w, layout, book, password)
         w.close()
 
     atomic_write(Path(path), write)

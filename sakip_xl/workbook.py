@@ -19,7 +19,6 @@ from .report import NOT_CONTRACT, UNREADABLE, Report, issue
 from .writer import (
     PEMERIKSAAN,
     PETUNJUK,
-    SheetOptions,
     Writer,
     write_extra_sheet,
     write_identity_sheet,
@@ -156,11 +155,11 @@ def write_recomputed(path: Path, checked: Checked, chapter3: Chapter3, *, passwo
         if vba is not None:  # keep the macros of an .xlsm
             (Path(tmp) / "vbaProject.bin").write_bytes(vba)
             w.wb.add_vba_project(str(Path(tmp) / "vbaProject.bin"))
-        _write_sheets(w, checked, chapter3, SheetOptions(password=password))
+        _write_sheets(w, checked, chapter3, password)
         w.close()
 
 
-def _write_sheets(w: Writer, checked: Checked, chapter3: Chapter3, opts: SheetOptions) -> None:
+def _write_sheets(w: Writer, checked: Checked, chapter3: Chapter3, password: str | None) -> None:
     data, book = checked.data, checked.book
     layout = data.layout
     write_petunjuk(w, layout.contract, layout)
@@ -173,12 +172,12 @@ def _write_sheets(w: Writer, checked: Checked, chapter3: Chapter3, opts: SheetOp
     extra = {s.name: s for s in data.extra_sheets}
     for name in order:
         if name == layout.identity_sheet:
-            write_identity_sheet(w, layout, book, opts)
+            write_identity_sheet(w, layout, book, password)
         elif name in sheet_keys:
-            write_table_sheet(w, layout, book, sheet_keys[name], opts)
+            write_table_sheet(w, layout, book, sheet_keys[name], password)
         elif name in extra:
             write_extra_sheet(w, extra[name])
     for spec in chapter3.sheets:
-        write_output_sheet(w, book, spec, opts.password)
+        write_output_sheet(w, book, spec, password)
     names = set(order) | {s.name for s in chapter3.sheets}
     write_pemeriksaan(w, checked.report.sorted_issues(), names)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tomllib
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -81,11 +80,14 @@ class Writer:
     def add_sheet(self, name: str) -> Worksheet:
         return self.wb.add_worksheet(name, worksheet_class=_Worksheet)
 
-    def fmt(self, base: str, number_format: str | None = None, wrap: bool = False):
-        key = (base, number_format, wrap)
+    def fmt(self, base: str, number_format: str | None = None, wrap: bool = False, indent: int = 0):
+        key = (base, number_format, wrap, indent)
         f = self._formats.get(key)
         if f is None:
-            f = self._formats[key] = self.wb.add_format(cell_format(base, number_format, wrap))
+            props = cell_format(base, number_format, wrap)
+            if indent:
+                props["indent"] = indent
+            f = self._formats[key] = self.wb.add_format(props)
         return f
 
     def date_fmt(self, base: str = "plain"):
@@ -113,14 +115,6 @@ class Writer:
 
 
 # ---------------------------------------------------------------- standard sheets
-
-
-@dataclass
-class SheetOptions:
-    """How one sheet of the standard workbook is protected and printed."""
-
-    password: str | None = None
-    protect: bool = True
 
 
 def input_format(w: Writer, col: Column):
@@ -210,7 +204,8 @@ def _list_source(layout: Layout, col: Column) -> str | list[str] | None:
     return None
 
 
-def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, opts: SheetOptions) -> None:
+def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, password: str | None = None) -> None:
+    """One contract sheet: its tables' cells, formats, dropdowns, protection and print set-up."""
     contract = layout.contract
     sdef = contract.sheet(sheet_key)
     tables = [layout.tables[t.key] for t in sdef.tables]
@@ -227,9 +222,10 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, opt
     def style(r: int, c: int):
         role = roles.get(c)
         if role is None:
-            tl0 = tables[0]
-            if c in tl0.pattern_columns:
-                return w.fmt("header_input") if r == tl0.header_row else w.fmt("input", None, False) if r >= tl0.first_row else None
+            if c in tables[0].pattern_columns:  # Target Renstra <year>: an input column
+                if r == header_row:
+                    return w.fmt("header_input")
+                return w.fmt("input") if r >= first_row else None
             return w.fmt("bold") if r == header_row else None
         tl, col = role
         if r == tl.header_row:
@@ -263,8 +259,11 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, opt
         ws.autofilter(header_row, 0, tables[0].last_row, last_col)
     ws.freeze_panes(first_row, FROZEN_COLUMNS.get(sheet_key, 0))
     _print_setup(ws, header_row)
-    if opts.protect:
-        _protect(ws, opts.password)
+    data_rows = [r for t in tables for r in t.data_rows]
+    if data_rows:  # a filled workbook prints its rows, not every prepared one
+        visible = [c for c, (_tl, col) in roles.items() if not col.hidden]
+        ws.print_area(0, 0, max(data_rows), max(visible))
+    _protect(ws, password)
 
 
 def _protect(ws: Worksheet, password: str | None) -> None:
@@ -292,7 +291,8 @@ def _print_setup(ws: Worksheet, header_row: int | None) -> None:
         ws.repeat_rows(header_row)
 
 
-def write_identity_sheet(w: Writer, layout: Layout, book: Book, opts: SheetOptions) -> None:
+def write_identity_sheet(w: Writer, layout: Layout, book: Book, password: str | None = None) -> None:
+    """Identitas: labels, values with their dropdowns and input messages, locked version."""
     contract = layout.contract
     name = layout.identity_sheet
     ws = w.add_sheet(name)
@@ -334,8 +334,7 @@ def write_identity_sheet(w: Writer, layout: Layout, book: Book, opts: SheetOptio
     ws.set_column(2, 2, 90)
     ws.freeze_panes(first, 0)
     _print_setup(ws, None)
-    if opts.protect:
-        _protect(ws, opts.password)
+    _protect(ws, password)
 
 
 def _scale_names(layout: Layout, book: Book) -> list[str]:
@@ -429,25 +428,12 @@ def write_petunjuk(w: Writer, contract: Contract, layout: Layout) -> None:
     ws.activate()
 
 
-@dataclass
-class StandardWorkbook:
-    """What `write_standard` needs to write the contract's sheets."""
-
-    layout: Layout
-    book: Book
-    password: str | None = None
-    petunjuk: bool = True
-    sheet_order: list[str] = field(default_factory=list)  # sheet names in order, if not standard
-
-
-def write_standard(w: Writer, sw: StandardWorkbook) -> None:
-    """Petunjuk, Identitas and every contract sheet, protected."""
-    opts = SheetOptions(password=sw.password)
-    if sw.petunjuk:
-        write_petunjuk(w, sw.layout.contract, sw.layout)
-    write_identity_sheet(w, sw.layout, sw.book, opts)
-    for sheet in sw.layout.contract.sheets:
-        write_table_sheet(w, sw.layout, sw.book, sheet.key, opts)
+def write_standard(w: Writer, layout: Layout, book: Book, password: str | None = None) -> None:
+    """Petunjuk, Identitas and every contract sheet in the standard order, protected."""
+    write_petunjuk(w, layout.contract, layout)
+    write_identity_sheet(w, layout, book, password)
+    for sheet in layout.contract.sheets:
+        write_table_sheet(w, layout, book, sheet.key, password)
 
 
 # ---------------------------------------------------------------- generated sheets
@@ -467,7 +453,7 @@ def write_output_sheet(w: Writer, book: Book, spec, password: str | None = None)
             return None
         base = "total" if r in totals else "derived"
         if c == spec.text_col and r in spec.indent:
-            return w.fmt(base, None, True) if not spec.indent[r] else _indented(w, base, spec.indent[r])
+            return w.fmt(base, None, True, spec.indent[r])
         return w.fmt(base, spec.number_formats.get(c), c in spec.wrap)
 
     write_cells(w, ws, book, spec.name, style)
@@ -480,14 +466,6 @@ def write_output_sheet(w: Writer, book: Book, spec, password: str | None = None)
         _insert_chart(w, ws, spec.name, chart)
     _print_setup(ws, spec.headers[0] if spec.headers else None)
     _protect(ws, password)
-
-
-def _indented(w: Writer, base: str, level: int):
-    key = ("indent", base, level)
-    f = w._formats.get(key)
-    if f is None:
-        f = w._formats[key] = w.wb.add_format({**cell_format(base, None, True), "indent": level})
-    return f
 
 
 def _insert_chart(w: Writer, ws: Worksheet, sheet: str, chart) -> None:

@@ -128,3 +128,23 @@ def test_every_row_of_every_table_carries_its_formulas(formulas, out, produced):
     rek = formulas["Rekap Anggaran"]
     for r in range(5, 12):  # six budget rows and JUMLAH
         assert all(is_formula(rek.cell(r, c).value) for c in range(4, 9)), r
+
+
+def test_more_indicators_than_a_function_takes_arguments(tmp_path, produced):
+    """Excel takes at most 255 arguments: 260 IKU indicators are counted and averaged in groups."""
+    f = Filling()
+    f.identity = {"Pemerintah Daerah": "K", "Perangkat Daerah": "Dinas Besar", "Tahun Kinerja": 2023,
+                  "Periode Renstra": "2021-2026"}
+    kode = [f"I{i:03d}" for i in range(260)]
+    f.tables = {
+        "iku": [{"Kode": k, "Jenis": "Sasaran", "Tujuan/Sasaran": "S", "Indikator Kinerja": k, "Satuan": "%"}
+                for k in kode],
+        "pk": [{"Kode": k, "Target": 100} for k in kode],
+        "realisasi": [{"Kode": k, "Realisasi": 0 if i == 0 else 100} for i, k in enumerate(kode)],
+        "anggaran": [],
+    }
+    out = recompute(write_filled(tmp_path / "in.xlsx", f), tmp_path / "out.xlsx", make_backup=False).output
+    keep(produced, out)
+    ws = openpyxl.load_workbook(out, data_only=True)["Capaian"]
+    iku = next(r for r in ws.iter_rows(values_only=True) if r[3] == "Seluruh IKU")
+    assert (iku[4], iku[5], iku[9]) == (260, 260, 99.62)  # 259 x 100 / 260 = 99.615 -> 99.62

@@ -28,8 +28,6 @@ from sakip_xl.fill import filled_book, read_csv_folder
 from sakip_xl.synthetic import synthetic_filling
 from sakip_xl.workbook import check_workbook, recompute
 from sakip_xl.writer import (
-    SheetOptions,
-    StandardWorkbook,
     Writer,
     write_identity_sheet,
     write_petunjuk,
@@ -230,17 +228,16 @@ def with_extra_sheets(tmp_path_factory):
     layout, book = filled_book(synthetic_filling(3, 8, 30, messy=True))
     path = folder / "lkjip.xlsx"
     w = Writer(path)
-    opts = SheetOptions()
     write_petunjuk(w, layout.contract, layout)
-    write_identity_sheet(w, layout, book, opts)
+    write_identity_sheet(w, layout, book)
     for key in ("skala", "iku", "pk"):
-        write_table_sheet(w, layout, book, key, opts)
+        write_table_sheet(w, layout, book, key)
     notes = w.add_sheet("Catatan Staf")
     notes.write_string("A1", "Catatan rapat evaluasi")
     notes.write_number("B2", 42)
     notes.write_formula("B3", "=B2*2", None, 84)
     for key in ("realisasi", "anggaran"):
-        write_table_sheet(w, layout, book, key, opts)
+        write_table_sheet(w, layout, book, key)
     hidden = w.add_sheet("Lampiran")
     hidden.write_string("A1", "rahasia")
     hidden.hide()
@@ -414,7 +411,7 @@ def _vba_workbook(folder: Path) -> tuple[Path, bytes]:
     path = folder / "lkjip.xlsm"
     w = Writer(path)
     w.wb.add_vba_project(str(folder / "vbaProject.bin"))
-    write_standard(w, StandardWorkbook(layout, book))
+    write_standard(w, layout, book)
     w.close()
     return path, project
 
