@@ -199,17 +199,18 @@ class Book:
         return got
 
     def index(self, sheet: str, col: int, row1: int | None, row2: int | None) -> dict:
-        key = (sheet, col, row1, row2)
-        got = self._indexes.get(key)
-        if got is None:
-            got = self._indexes[key] = build_index(self.column(sheet, col, row1, row2))
-        return got
+        """First position of each value of a range (MATCH), built once."""
+        return self._over_range(self._indexes, build_index, sheet, col, row1, row2)
 
     def groups(self, sheet: str, col: int, row1: int | None, row2: int | None) -> dict:
+        """All positions of each value of a range (SUMIFS, COUNTIFS), built once."""
+        return self._over_range(self._groups, build_groups, sheet, col, row1, row2)
+
+    def _over_range(self, cache: dict, build, sheet: str, col: int, row1: int | None, row2: int | None) -> dict:
         key = (sheet, col, row1, row2)
-        got = self._groups.get(key)
+        got = cache.get(key)
         if got is None:
-            got = self._groups[key] = build_groups(self.column(sheet, col, row1, row2))
+            got = cache[key] = build(self.column(sheet, col, row1, row2))
         return got
 
     def formula(self, sheet: str, row: int, col: int) -> str | None:

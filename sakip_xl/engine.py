@@ -92,19 +92,14 @@ def write_identity_values(book: Book, layout: Layout, values: dict[str, object])
 
 def write_default_scales(book: Book, layout: Layout) -> None:
     """The Skala tables pre-filled with the regulation's scales (rules.py)."""
-    kt = layout.tables["kategori"]
-    r = kt.first_row
-    for name, bands in KATEGORI_SCALES.items():
-        for lower, kategori in bands:
-            book.set(kt.sheet, r, kt.col("skala"), name)
-            book.set(kt.sheet, r, kt.col("batas_bawah"), lower)
-            book.set(kt.sheet, r, kt.col("kategori"), kategori)
-            r += 1
-    pt = layout.tables["predikat"]
-    r = pt.first_row
-    for name, grades in GRADE_SCALES.items():
-        for grade, rank in grades:
-            book.set(pt.sheet, r, pt.col("skala_predikat"), name)
-            book.set(pt.sheet, r, pt.col("predikat"), grade)
-            book.set(pt.sheet, r, pt.col("peringkat"), rank)
-            r += 1
+    tables = (
+        ("kategori", ("skala", "batas_bawah", "kategori"),
+         [(name, lower, k) for name, bands in KATEGORI_SCALES.items() for lower, k in bands]),
+        ("predikat", ("skala_predikat", "predikat", "peringkat"),
+         [(name, grade, rank) for name, grades in GRADE_SCALES.items() for grade, rank in grades]),
+    )
+    for key, columns, rows in tables:
+        tl = layout.tables[key]
+        for r, values in enumerate(rows, start=tl.first_row):
+            for col, v in zip(columns, values):
+                book.set(tl.sheet, r, tl.col(col), v)

@@ -32,6 +32,23 @@ PETUNJUK = "Petunjuk"
 FROZEN_COLUMNS = {"iku": 1, "pk": 2, "realisasi": 2, "anggaran": 1}
 
 
+def _petunjuk_table(w: Writer, ws: Worksheet, r: int, title: str, header: str, labels: tuple[str, ...],
+                    rows: list[tuple[str, str, str]]) -> int:
+    """A titled three-column table of the Petunjuk sheet from row `r`; the next free row."""
+    wrap = w.fmt("text")
+    ws.write_string(r, 1, title, w.fmt("heading"))
+    for h, label in enumerate(labels):
+        ws.write_string(r + 1, 1 + h, label, w.fmt(header))
+    r += 2
+    for sheet_name, label, text in rows:
+        ws.write_string(r, 1, sheet_name, wrap)
+        ws.write_string(r, 2, label, wrap)
+        ws.write_string(r, 3, text, wrap)
+        ws.set_row(r, 15 * max(1, math.ceil(len(text) / 95)))
+        r += 1
+    return r
+
+
 @cache
 def petunjuk_text() -> dict:
     with open(templates_dir() / "petunjuk.toml", "rb") as fh:
@@ -383,46 +400,21 @@ def write_petunjuk(w: Writer, contract: Contract, layout: Layout) -> None:
         ws.write_string(r, 1, sheet_name, w.fmt("bold"))
         ws.merge_range(r, 2, r, 3, purpose, wrap)
         r += 1
-    r += 1
-    ws.write_string(r, 1, "8. Rumus yang dipakai", w.fmt("heading"))
-    r += 1
-    for h, label in enumerate(("Lembar", "Kolom", "Cara menghitung dan dasar")):
-        ws.write_string(r, 1 + h, label, w.fmt("header_derived"))
-    r += 1
-    for sheet in contract.sheets:
-        for t in sheet.tables:
-            for col in t.columns:
-                if not col.derived or col.hidden:
-                    continue
-                rule = RULES[col.rule]
-                ws.write_string(r, 1, sheet.name, wrap)
-                ws.write_string(r, 2, col.label, wrap)
-                explanation = f"{rule.explanation} Dasar: {rule.source}."
-                ws.write_string(r, 3, explanation, wrap)
-                ws.set_row(r, 15 * max(1, math.ceil(len(explanation) / 95)))
-                r += 1
-    r += 1
-    ws.write_string(r, 1, "9. Daftar kolom isian", w.fmt("heading"))
-    r += 1
-    for h, label in enumerate(("Lembar", "Kolom", "Keterangan (wajib / pilihan)")):
-        ws.write_string(r, 1 + h, label, w.fmt("header_input"))
-    r += 1
-    rows = [(contract.identity_sheet, f.label, f.required, f.choices, f.help) for f in contract.fields
-            if not f.generated]
-    for sheet in contract.sheets:
-        for t in sheet.tables:
-            rows += [(sheet.name, c.label, c.required, c.choices, c.help) for c in t.inputs]
-    for sheet_name, label, required, choices, helptext in rows:
-        note = helptext
-        if required:
-            note = "Wajib. " + note
-        if choices:
-            note += " Pilihan: " + ", ".join(choices) + "."
-        ws.write_string(r, 1, sheet_name, wrap)
-        ws.write_string(r, 2, label, wrap)
-        ws.write_string(r, 3, note, wrap)
-        ws.set_row(r, 15 * max(1, math.ceil(len(note) / 95)))
-        r += 1
+    formulas = [
+        (sheet.name, col.label, f"{RULES[col.rule].explanation} Dasar: {RULES[col.rule].source}.")
+        for sheet in contract.sheets for t in sheet.tables for col in t.columns if col.derived and not col.hidden
+    ]
+    r = _petunjuk_table(w, ws, r + 1, "8. Rumus yang dipakai", "header_derived",
+                        ("Lembar", "Kolom", "Cara menghitung dan dasar"), formulas)
+    fields = [(contract.identity_sheet, f.label, f.required, f.choices, f.help) for f in contract.fields
+              if not f.generated]
+    fields += [(sheet.name, c.label, c.required, c.choices, c.help)
+               for sheet in contract.sheets for t in sheet.tables for c in t.inputs]
+    inputs = [(name, label, ("Wajib. " if required else "") + helptext
+               + (" Pilihan: " + ", ".join(choices) + "." if choices else ""))
+              for name, label, required, choices, helptext in fields]
+    _petunjuk_table(w, ws, r + 1, "9. Daftar kolom isian", "header_input",
+                    ("Lembar", "Kolom", "Keterangan (wajib / pilihan)"), inputs)
     _print_setup(ws, None)
     ws.set_portrait()
     ws.activate()
