@@ -7,6 +7,7 @@ identical for any number of worker processes and any input order.
 
 from __future__ import annotations
 
+import gc
 import glob
 import hashlib
 import os
@@ -22,6 +23,7 @@ from .checks import code_key
 from .errors import ContractError, UnreadableFile, UsageError
 from .formula import Cell
 from .report import GALAT, PERINGATAN, Issue
+from .workbook import check_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 LENGKAP, ADA_GALAT, GAGAL = "lengkap", "ada galat", "gagal dibaca"
@@ -120,8 +122,6 @@ def find_inputs(inputs: Iterable[str | Path]) -> list[Path]:
 
 def read_entry(path: str | Path) -> Entry:
     """Read, check and compute one workbook; never raises for the file's problems."""
-    from .workbook import check_workbook
-
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -232,8 +232,7 @@ class MergeResult:
 
 
 def _init_worker() -> None:
-    import gc
-
+    """A worker process collects garbage as the CLI does (see cli.main)."""
     gc.set_threshold(100_000, 50, 100)
 
 

@@ -18,7 +18,7 @@ from .files import atomic_write
 from .formula import IF, ROW_MARK, Cell, Range, RowCell, cat, fn, render
 from .merge import BUDGET_COLUMNS, INDICATOR_COLUMNS, GAGAL, MergeResult
 from .rules import average_of, penyerapan_of
-from .writer import Writer, _print_setup, write_output_sheet
+from .writer import Writer, print_setup, write_output_sheet
 
 RINGKASAN, INDIKATOR, ANGGARAN, PEMERIKSAAN, BERKAS = "Ringkasan", "Indikator", "Anggaran", "Pemeriksaan", "Berkas"
 MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows; longer tables continue on a next sheet
@@ -149,7 +149,7 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
                 ws.write_string(0, c, h, header_fmt)
                 ws.set_column(c, c, width)
             ws.freeze_panes(1, 0)
-            _print_setup(ws, 0)
+            print_setup(ws, 0)
             r = 1
         values = list(row)
         for c, v in enumerate(values):

@@ -275,7 +275,7 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, pas
     if len(tables) == 1:
         ws.autofilter(header_row, 0, tables[0].last_row, last_col)
     ws.freeze_panes(first_row, FROZEN_COLUMNS.get(sheet_key, 0))
-    _print_setup(ws, header_row)
+    print_setup(ws, header_row)
     data_rows = [r for t in tables for r in t.data_rows]
     if data_rows:  # a filled workbook prints its rows, not every prepared one
         visible = [c for c, (_tl, col) in roles.items() if not col.hidden]
@@ -298,7 +298,7 @@ def _protect(ws: Worksheet, password: str | None) -> None:
     )
 
 
-def _print_setup(ws: Worksheet, header_row: int | None) -> None:
+def print_setup(ws: Worksheet, header_row: int | None) -> None:
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
@@ -350,7 +350,7 @@ def write_identity_sheet(w: Writer, layout: Layout, book: Book, password: str | 
     ws.set_column(1, 1, 42)
     ws.set_column(2, 2, 90)
     ws.freeze_panes(first, 0)
-    _print_setup(ws, None)
+    print_setup(ws, None)
     _protect(ws, password)
 
 
@@ -415,7 +415,7 @@ def write_petunjuk(w: Writer, contract: Contract, layout: Layout) -> None:
               for name, label, required, choices, helptext in fields]
     _petunjuk_table(w, ws, r + 1, "9. Daftar kolom isian", "header_input",
                     ("Lembar", "Kolom", "Keterangan (wajib / pilihan)"), inputs)
-    _print_setup(ws, None)
+    print_setup(ws, None)
     ws.set_portrait()
     ws.activate()
 
@@ -456,7 +456,7 @@ def write_output_sheet(w: Writer, book: Book, spec, password: str | None = None)
     ws.freeze_panes(spec.first_data_row, 0)
     for chart in spec.charts:
         _insert_chart(w, ws, spec.name, chart)
-    _print_setup(ws, spec.headers[0] if spec.headers else None)
+    print_setup(ws, spec.headers[0] if spec.headers else None)
     _protect(ws, password)
 
 
@@ -511,7 +511,7 @@ def write_pemeriksaan(w: Writer, issues: list, sheet_names: set[str]) -> None:
         ws.set_column(c, c, width)
     ws.autofilter(3, 0, 3 + max(len(issues), 1), len(headers) - 1)
     ws.freeze_panes(4, 0)
-    _print_setup(ws, 3)
+    print_setup(ws, 3)
 
 
 def write_extra_sheet(w: Writer, sheet) -> None:
