@@ -45,7 +45,6 @@ class Column:
     rule: str | None = None
     params: tuple[tuple[str, str], ...] = ()
     hidden: bool = False
-    optional_header: bool = False
     width: float = 12
     wrap: bool = False
     number_format: str | None = None
@@ -202,7 +201,6 @@ def _column(d: dict) -> Column:
         rule=d.get("rule"),
         params=tuple(sorted(d.get("params", {}).items())),
         hidden=d.get("hidden", False),
-        optional_header=d.get("optional_header", False),
         width=d.get("width", 12),
         wrap=d.get("wrap", False),
         number_format=d.get("number_format"),

@@ -27,7 +27,7 @@ from typing import Any, Callable, Protocol, Sequence
 
 
 class XLError:
-    """An Excel error value (#DIV/0!, #VALUE!, #N/A, #REF!, #NUM!)."""
+    """An Excel error value (#DIV/0!, #VALUE!, #N/A, #REF!)."""
 
     __slots__ = ("code",)
 
@@ -42,8 +42,6 @@ DIV0 = XLError("#DIV/0!")
 VALUE = XLError("#VALUE!")
 NA = XLError("#N/A")
 REF = XLError("#REF!")
-NUM = XLError("#NUM!")
-ERRORS = {e.code: e for e in (DIV0, VALUE, NA, REF, NUM)}
 
 Value = Any  # None (empty cell) | float | str | bool | XLError | list (array)
 
@@ -506,6 +504,10 @@ class _Compiler:
         return self._once(lambda b, r: _broadcast(op, fa(b, r), fb(b, r)), ia and ib), ia and ib
 
     def _Call(self, e: Call) -> tuple[Fn, bool]:
+        if e.name in _AGGREGATES and all(type(a) is Cell for a in e.args):
+            # SUM or COUNT of listed cells (budget roll-ups): read them directly
+            cells, impl = [(a.sheet, a.row, a.col) for a in e.args], _FUNCS[e.name]
+            return self._once(lambda b, r: impl([[b.value(*ref)] for ref in cells]), True), True
         compiled = [self.compile(a) for a in e.args]
         fixed = all(i for _f, i in compiled)
         return self._once(_compile_call(e, [f for f, _i in compiled]), fixed), fixed

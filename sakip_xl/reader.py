@@ -37,7 +37,6 @@ class SourceSheet:
     formulas_known: bool = False  # False for .xls: a value may or may not come from a formula
     lost: list[str] = field(default_factory=list)  # objects that cannot be carried (charts...)
     visible: bool = True
-    n_rows: int = 0
     n_cols: int = 0
     xml: str | None = field(default=None, repr=False)  # xlsx: the sheet's XML, scanned per row on demand
     _row_spans: dict[int, tuple[int, int]] | None = field(default=None, repr=False)
@@ -156,7 +155,7 @@ def read_source(path: str | Path, *, only: set[str] | None = None) -> SourceWork
                 if v != "" and v is not None:
                     cells[(r, c)] = v
                     n_cols = max(n_cols, c + 1)
-        sheets.append(SourceSheet(meta.name, cells, visible=visible, n_rows=len(rows), n_cols=n_cols))
+        sheets.append(SourceSheet(meta.name, cells, visible=visible, n_cols=n_cols))
     source = SourceWorkbook(path, kind, sheets, size=len(data))
     try:
         if kind == "xlsx":

@@ -207,6 +207,17 @@ def test_sum_of_a_text_cell_ignores_it_but_arithmetic_does_not():
     assert ev(fn("COUNTA", cell("Z1"), "", 1), b) == 2.0  # the empty cell is not counted; "" and 1 are
 
 
+def test_sum_and_count_of_listed_cells_like_a_budget_rollup():
+    # parent = SUM(child cells): 2 + 5 = 7; the text "3" and the empty Z1 are ignored
+    b = book({"G1": 2.0, "G2": 5.0, "H1": "3"})
+    cells = [cell("G1"), cell("G2"), cell("H1"), cell("Z1")]
+    assert ev(fn("SUM", *cells), b) == 7.0
+    assert ev(fn("COUNT", *cells), b) == 2.0
+    b.set_formula(S, 2, 6, lit(1) / 0)  # G3 = 1/0 shows #DIV/0!: the sum shows the error, COUNT skips it
+    assert ev(fn("SUM", *cells, cell("G3")), b) is DIV0
+    assert ev(fn("COUNT", *cells, cell("G3")), b) == 2.0
+
+
 def test_and_or_ignore_empty_cells_and_text_in_references():
     b = book({"H1": "3", "G1": 1.0, "G2": 2.0})
     assert ev(fn("AND", True, cell("Z1")), b) is True  # =AND(TRUE,Z1): the empty Z1 is ignored
