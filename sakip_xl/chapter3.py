@@ -180,11 +180,11 @@ def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, R
         real = by_code.get(code_key(ind.get("kode")))
         if real is not None:
             from_real[r] = real.row
-        cap = Cell(CAPAIAN, r, 10)
+        counted = Cell(CAPAIAN, r, 10)  # the capaian as averaged, capped
         if (ind.text("iku") or "").casefold() != "tidak":
-            iku_rows.append(cap)
+            iku_rows.append(counted)
         key = ((ind.text("jenis") or "").casefold(), (ind.text("pernyataan") or "").casefold())
-        groups.setdefault(key, []).append(cap)
+        groups.setdefault(key, []).append(counted)
         r += 1
     for c, key in ((1, "kode"), (2, "jenis"), (3, "pernyataan"), (4, "indikator"), (5, "satuan")):
         s.column(c, blank_or(_src(layout, "iku", key)), from_iku)

@@ -7,6 +7,7 @@ import pytest
 
 from conftest import keep
 from sakip_xl.fill import Filling, write_filled
+from sakip_xl.merge import merge
 from sakip_xl.workbook import recompute
 
 
@@ -148,3 +149,13 @@ def test_more_indicators_than_a_function_takes_arguments(tmp_path, produced):
     ws = openpyxl.load_workbook(out, data_only=True)["Capaian"]
     iku = next(r for r in ws.iter_rows(values_only=True) if r[3] == "Seluruh IKU")
     assert (iku[4], iku[5], iku[9]) == (260, 260, 99.62)  # 259 x 100 / 260 = 99.615 -> 99.62
+
+
+def test_headline_figures_a_merge_reads(out):
+    office = merge([out], jobs=1).used[0].office
+    assert office.cap == "120"  # the Batas Capaian setting in force, as typed in Identitas
+    assert office.indicators == 3 and office.with_capaian == 3  # 2.1 is not an IKU
+    assert office.average == 96.67  # IKU capaian capped at 120: (120 + 90 + 80) / 3 = 96.666...
+    assert office.kategori == "Sangat Tinggi"  # 96.67 >= 91
+    # budget of the lowest level: 60 + 40 + 200 = 300 pagu, 50 + 40 + 150 = 240 realisasi
+    assert (office.pagu, office.realisasi, office.penyerapan) == (300, 240, 80)
