@@ -263,7 +263,7 @@ def choose(entries: list[Entry], tahun: int | None) -> MergeResult:
     readable = [e for e in entries if e.office is not None]
     if tahun is None:
         years = Counter(e.office.tahun for e in readable if e.office.tahun is not None)
-        tahun = min(years, key=lambda y: (-years[y], y)) if years else None
+        tahun = max(years, key=lambda y: (years[y], y)) if years else None  # a tie: the later year
     for e in readable:
         if tahun is not None and e.office.tahun != tahun:
             e.used = False

@@ -155,6 +155,8 @@ def test_tahun_option_selects_the_year(tmp_path):
     write_filled(d / "c.xlsx", small("Dinas C", tahun=2023))
     assert [e.office.perangkat_daerah for e in merge([d], jobs=1).used] == ["Dinas B", "Dinas C"]
     assert [e.office.perangkat_daerah for e in merge([d], tahun=2022, jobs=1).used] == ["Dinas A"]
+    (d / "c.xlsx").unlink()  # one file each for 2022 and 2023: the later year is this round's
+    assert [e.office.perangkat_daerah for e in merge([d], jobs=1).used] == ["Dinas B"]
 
 
 def test_result_is_identical_for_any_jobs_and_input_order(inbox, tmp_path):
