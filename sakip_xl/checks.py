@@ -373,8 +373,13 @@ def check_overwritten(data: Data, book: Book) -> Iterator[Issue]:
         tl = data.layout.tables[key]
         known = data.source.sheet(tl.sheet)
         formulas_known = known is not None and known.formulas_known
+        # Without formula knowledge (.xls), hidden helper columns are not compared: staff
+        # never type there, and their stored results only echo a visible overwritten cell.
+        helpers = set() if formulas_known else {c.key for c in tl.table.columns if c.hidden}
         for r in rows:
             for col_key, cell in r.typed_derived.items():
+                if col_key in helpers:
+                    continue
                 computed = book.value(tl.sheet, r.row, tl.columns[col_key])
                 if not formulas_known and cell.raw == 0:
                     # An .xls saved by LibreOffice stores the result of many formulas (empty
