@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import io
 import random
-import shutil
 import sys
 import tempfile
 import zipfile
@@ -81,12 +80,10 @@ def generate(folder: Path, n: int, cache: Path) -> None:
             with zipfile.ZipFile(target, "w") as z:
                 z.writestr("word/document.xml", "<w:document/>")
         elif kind < 0.02:
-            shutil.copy(cache / "base-000.xlsx", target.with_suffix(".tmp"))
-            with zipfile.ZipFile(target.with_suffix(".tmp")) as src, zipfile.ZipFile(target, "w") as z:
+            with zipfile.ZipFile(cache / "base-000.xlsx") as src, zipfile.ZipFile(target, "w") as z:
                 for name in src.namelist():  # a workbook whose PK sheet was deleted
                     if name != "xl/worksheets/sheet5.xml":
                         z.writestr(name, src.read(name))
-            target.with_suffix(".tmp").unlink()
         else:
             path, office = bases[k % len(bases)]
             _rename(path, target, office, f"{office} / {k:05d}")

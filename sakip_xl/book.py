@@ -188,6 +188,11 @@ class Book:
         s.cache[key] = v
         return v
 
+    def filled(self, sheet: str, row: int, col: int) -> Value:
+        """A cell's value, None when it shows nothing (an empty cell or an empty text)."""
+        v = self.value(sheet, row, col)
+        return None if v in (None, "") else v
+
     def column(self, sheet: str, col: int, row1: int | None, row2: int | None) -> list[Value]:
         key = (sheet, col, row1, row2)
         got = self._columns.get(key)

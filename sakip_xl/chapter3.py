@@ -13,18 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .book import Book
-from .checks import BudgetTree, Node, code_key
+from .checks import BudgetTree, Node, code_index, code_key
 from .formula import IF, Cell, Expr, Mapped, RowCell, eq, fn, resolve
 from .interpret import Data, Row
 from .layout import Layout
-from .rules import average_of, capped, count_of, efisiensi_of, kategori_of, penyerapan_of, rollup, setting, sum_of
+from .rules import (DEFAULT_CAP, DEFAULT_EFFICIENCY, average_of, capped, count_of, difference_of, efisiensi_of,
+                    kategori_of, penyerapan_of, rollup, setting, sum_of)
 
 CAPAIAN, PERBANDINGAN, EFISIENSI, REKAP = "Capaian", "Perbandingan", "Efisiensi", "Rekap Anggaran"
 
 
 @dataclass
 class Chart:
-    kind: str  # column | bar
     title: str
     categories: tuple[int, int, int]  # col, first row, last row
     values: list[tuple[str, int, int, int, str]]  # (name, col, first, last, type)
@@ -47,7 +47,6 @@ class OutputSheet:
     text_col: int = 1
     charts: list[Chart] = field(default_factory=list)
     first_data_row: int = 3
-    last_row: int = 3
 
 
 def blank_or(e: Expr) -> Expr:
@@ -135,11 +134,7 @@ class Chapter3:
 def build_chapter3(data: Data, book: Book, tree: BudgetTree, full: bool = True) -> Chapter3:
     """Add the chapter-III sheets to the book; return how to format them and where the
     headline figures are. Without `full`, only what those figures need is built."""
-    realisasi_by_code: dict[str, Row] = {}
-    for r in data.rows["realisasi"]:
-        k = code_key(r.get("kode"))
-        if k is not None:
-            realisasi_by_code.setdefault(k, r)
+    realisasi_by_code = code_index(data, "realisasi")
     indicators = [r for r in data.rows["iku"] if code_key(r.get("kode"))]
     rekap, (pagu, realisasi, penyerapan) = _rekap(data, book, tree)
     capaian, (cap, count, with_capaian, average, kategori) = _capaian(data, book, indicators, realisasi_by_code,
@@ -164,27 +159,22 @@ def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, R
     s.text(0, 0, f"Capaian Kinerja {_title(data)}")
     spec.titles.append(0)
     s.text(1, 0, "Batas capaian saat dirata-rata:")
-    cap = s.formula(1, 3, setting("batas_capaian", "Tanpa Batas"))
+    cap = s.formula(1, 3, setting("batas_capaian", DEFAULT_CAP))
     s.header(3, ["No", "Kode", "Jenis", "Tujuan/Sasaran", "Indikator Kinerja", "Satuan", "IKU", "Target",
                  "Realisasi", "Capaian (%)", "Capaian Dihitung (%)", "Kategori", "Acuan (%)"])
     r = 4
     spec.first_data_row = r
+    from_iku, from_real = _row_maps(indicators, by_code, r)
     iku_rows: list[Cell] = []
-    groups: dict[tuple[str, str], list[Cell]] = {}
-    from_iku: dict[int, int] = {}
-    from_real: dict[int, int] = {}
+    groups: dict[tuple[str, str], tuple[Row, list[Cell]]] = {}  # per tujuan/sasaran: first indicator, cells
     for n, ind in enumerate(indicators, 1):
         s.text(r, 0, n)
         s.text(r, 12, 100)
-        from_iku[r] = ind.row
-        real = by_code.get(code_key(ind.get("kode")))
-        if real is not None:
-            from_real[r] = real.row
         counted = Cell(CAPAIAN, r, 10)  # the capaian as averaged, capped
         if (ind.text("iku") or "").casefold() != "tidak":
             iku_rows.append(counted)
         key = ((ind.text("jenis") or "").casefold(), (ind.text("pernyataan") or "").casefold())
-        groups.setdefault(key, []).append(counted)
+        groups.setdefault(key, (ind, []))[1].append(counted)
         r += 1
     for c, key in ((1, "kode"), (2, "jenis"), (3, "pernyataan"), (4, "indikator"), (5, "satuan")):
         s.column(c, blank_or(_src(layout, "iku", key)), from_iku)
@@ -194,12 +184,12 @@ def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, R
     s.column(10, capped(s.here(9)), {row: row for row in from_iku})
     last = r - 1
     if full and indicators:
-        spec.charts.append(Chart("column", "Capaian per Indikator (%)", (1, 4, last),
+        spec.charts.append(Chart("Capaian per Indikator (%)", (1, 4, last),
                                  [("Capaian (%)", 9, 4, last, "column"), ("Acuan 100%", 12, 4, last, "line")],
                                  (r + 1, 1)))
         r += 18
     if full:
-        r = _groups(s, layout, indicators, groups, r)
+        r = _groups(s, layout, groups, r)
     r += 1
     s.text(r, 0, "Rata-rata Capaian Indikator Kinerja Utama (IKU)")
     spec.titles.append(r)
@@ -213,11 +203,10 @@ def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, R
     average = s.formula(r, 9, average_of(iku_rows) if iku_rows else IF(True, "", ""))
     kategori = s.formula(r, 11, kategori_of(average))
     spec.totals.append(r)
-    spec.last_row = r
     return spec, (cap, Cell(CAPAIAN, r, 4), count, average, kategori)
 
 
-def _groups(s: _Sheet, layout: Layout, indicators: list[Row], groups: dict, r: int) -> int:
+def _groups(s: _Sheet, layout: Layout, groups: dict, r: int) -> int:
     """The table of averages per tujuan/sasaran, from row `r + 1`; the next free row."""
     r += 1
     s.text(r, 0, "Capaian per Tujuan/Sasaran")
@@ -226,12 +215,7 @@ def _groups(s: _Sheet, layout: Layout, indicators: list[Row], groups: dict, r: i
     s.header(r, ["No", "Jenis", "", "Tujuan/Sasaran", "Jumlah Indikator", "Indikator dengan Capaian",
                  "", "", "", "Rata-rata Capaian (%)", "", "Kategori"])
     r += 1
-    first_group = {}
-    for ind in indicators:
-        key = ((ind.text("jenis") or "").casefold(), (ind.text("pernyataan") or "").casefold())
-        first_group.setdefault(key, ind)
-    for n, (key, cells) in enumerate(groups.items(), 1):
-        ind = first_group[key]
+    for n, (ind, cells) in enumerate(groups.values(), 1):
         s.text(r, 0, n)
         s.formula(r, 1, blank_or(_input(layout, "iku", ind.row, "jenis")))
         s.formula(r, 3, blank_or(_input(layout, "iku", ind.row, "pernyataan")))
@@ -273,9 +257,7 @@ def _perbandingan(data: Data, book: Book, indicators: list[Row], by_code: dict[s
                    (13, "kemajuan_renstra"), (14, "standar_nasional"), (15, "capaian_standar")):
         s.column(c, blank_or(_src(layout, "realisasi", key)), from_real)
     now, before = s.here(9), s.here(6)
-    s.column(10, IF(fn("AND", fn("ISNUMBER", now), fn("ISNUMBER", before)), fn("ROUND", now - before, 2), ""),
-             {row: row for row in from_real})
-    spec.last_row = r - 1
+    s.column(10, difference_of(now, before), {row: row for row in from_real})
     return spec
 
 
@@ -292,7 +274,7 @@ def _efisiensi(data: Data, book: Book, indicators: list[Row], by_code: dict[str,
     s.text(0, 0, f"Efisiensi Penggunaan Sumber Daya {_title(data)}")
     spec.titles.append(0)
     s.text(1, 0, "Metode efisiensi:")
-    method = s.formula(1, 3, setting("metode_efisiensi", "Selisih"))
+    method = s.formula(1, 3, setting("metode_efisiensi", DEFAULT_EFFICIENCY))
     s.text(2, 0, "Selisih = capaian - penyerapan (poin); Indeks = capaian / penyerapan (efisien bila >= 1); "
                  "Sisa Anggaran = 100 - penyerapan, hanya bila capaian >= 100.")
     s.header(3, ["No", "Kode", "Indikator Kinerja", "Capaian (%)", "Pagu (Rp)", "Realisasi Anggaran (Rp)",
@@ -318,7 +300,6 @@ def _efisiensi(data: Data, book: Book, indicators: list[Row], by_code: dict[str,
     overall = s.formula(r, 7, efisiensi_of(cap, peny))
     s.formula(r, 8, method)
     spec.totals.append(r)
-    spec.last_row = r
     return spec, (overall, method)
 
 
@@ -376,9 +357,8 @@ def _rekap(data: Data, book: Book, tree: BudgetTree):
     own_rows = {row: row for row in [*from_anggaran, total_row]}
     pagu, real = s.here(4), s.here(5)
     s.column(6, penyerapan_of(pagu, real), own_rows)
-    s.column(7, IF(fn("AND", fn("ISNUMBER", pagu), fn("ISNUMBER", real)), fn("ROUND", pagu - real, 2), ""), own_rows)
+    s.column(7, difference_of(pagu, real), own_rows)
     spec.totals.append(total_row)
-    spec.last_row = total_row
     programs = [n for n in tree.roots if id(n) in where]
     if programs:
         r = total_row + 2
@@ -391,7 +371,6 @@ def _rekap(data: Data, book: Book, tree: BudgetTree):
             r += 1
             for c in (0, 2, 6):
                 s.formula(r, c, blank_or(Cell(REKAP, where[id(n)], c)))
-        spec.charts.append(Chart("bar", "Penyerapan Anggaran per Program (%)", (2, first, r),
+        spec.charts.append(Chart("Penyerapan Anggaran per Program (%)", (2, first, r),
                                  [("Penyerapan (%)", 6, first, r, "bar")], (r + 2, 0)))
-        spec.last_row = r
     return spec, (Cell(REKAP, total_row, 4), Cell(REKAP, total_row, 5), Cell(REKAP, total_row, 6))

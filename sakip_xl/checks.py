@@ -24,11 +24,11 @@ MONEY = ("pagu_awal", "pagu", "realisasi_anggaran")
 _PERIODE = re.compile(r"^\s*(\d{4})\s*[-–—]\s*(\d{4})\s*$")
 
 
-def run_checks(data: Data, book: Book) -> list[Issue]:
+def run_checks(data: Data, book: Book, tree: BudgetTree) -> list[Issue]:
     out: list[Issue] = []
     for check in (check_codes, check_identity, check_grades, check_targets, check_scales):
         out.extend(check(data))
-    out.extend(check_budget(data, budget_tree(data)))
+    out.extend(check_budget(data, tree))
     out.extend(check_realisasi_present(data, book))
     out.extend(check_overwritten(data, book))
     return out
@@ -45,9 +45,10 @@ def _rows(data: Data, table: str) -> list[Row]:
     return [r for r in data.rows.get(table, []) if not r.is_total]
 
 
-def iku_index(data: Data) -> dict[str, Row]:
+def code_index(data: Data, table: str) -> dict[str, Row]:
+    """The rows of a table by code; of a repeated code the first, as MATCH finds it."""
     out: dict[str, Row] = {}
-    for r in _rows(data, "iku"):
+    for r in _rows(data, table):
         k = code_key(r.get("kode"))
         if k is not None:
             out.setdefault(k, r)
@@ -69,7 +70,7 @@ def check_codes(data: Data) -> Iterator[Issue]:
                 yield issue("kode-ganda", cell.sheet, cell.a1, value=cell.written, other=seen[k].a1)
             else:
                 seen[k] = cell
-    known = iku_index(data)
+    known = code_index(data, "iku")
     for table, key in (("pk", "kode"), ("realisasi", "kode"), ("anggaran", "kode_indikator")):
         for r in _rows(data, table):
             cell = r.get(key)
@@ -85,6 +86,7 @@ def check_codes(data: Data) -> Iterator[Issue]:
 
 def check_realisasi_present(data: Data, book: Book) -> Iterator[Issue]:
     tl = data.layout.tables["realisasi"]
+    iku = code_index(data, "iku")
     have = set()
     for r in _rows(data, "realisasi"):
         k = code_key(r.get("kode"))
@@ -93,10 +95,10 @@ def check_realisasi_present(data: Data, book: Book) -> Iterator[Issue]:
         have.add(k)
         v = book.value(tl.sheet, r.row, tl.columns["realisasi_berlaku"])
         # `-`, `n/a`, `Belum ada penilaian` are kept as typed, and are no realisasi either
-        if (v is None or isinstance(v, str) and read_number(v).kind == "kosong") and k in iku_index(data):
+        if (v is None or isinstance(v, str) and read_number(v).kind == "kosong") and k in iku:
             cell = r.get("realisasi")
             yield issue("realisasi-kosong", cell.sheet, cell.a1, value=r.get("kode").written)
-    for k, r in iku_index(data).items():
+    for k, r in iku.items():
         if k not in have:
             cell = r.get("kode")
             yield issue("realisasi-tidak-ada", cell.sheet, cell.a1, value=cell.written)
@@ -132,7 +134,7 @@ _VALUE_COLUMNS = {
 
 def check_grades(data: Data) -> Iterator[Issue]:
     """A grade must be on the scale its indicator's Satuan names, and only for Positif."""
-    iku = iku_index(data)
+    iku = code_index(data, "iku")
     for table, keys in _VALUE_COLUMNS.items():
         for r in _rows(data, table):
             ind = iku.get(code_key(r.get("kode")) or "")

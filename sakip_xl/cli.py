@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import ContractError, SakipError, UnreadableFile, UsageError, WriteError
+from .errors import ContractError, SakipError
 
 
 def _fail(message: str, code: int) -> None:
@@ -32,9 +32,7 @@ def library_errors(f):
             return f(*args, **kwargs)
         except ContractError as e:
             _fail(str(e), 1)
-        except (UsageError, UnreadableFile, WriteError) as e:
-            _fail(str(e), 2)
-        except SakipError as e:
+        except SakipError as e:  # usage, unreadable input, failed writing
             _fail(str(e), 2)
 
     return wrapper
@@ -148,11 +146,11 @@ def merge(inputs, output, tahun, jobs, csv_dir, as_json, quiet):
 
     Example: sakip-xl merge kiriman/ -o rekap-2023.xlsx --tahun 2023
     """
+    from .files import check_new_xlsx
     from .merge import GAGAL, merge as run
     from .rekap import write_csv, write_rekap
 
-    if output.suffix.lower() != ".xlsx":
-        raise UsageError(f"{output.name}: rekap ditulis sebagai berkas .xlsx.")
+    check_new_xlsx(output, "rekap")
     show = not quiet and not as_json and sys.stderr.isatty()
     with _progress(show) as tick:
         result = run(inputs, tahun=tahun, jobs=jobs, progress=tick)
@@ -162,11 +160,11 @@ def merge(inputs, output, tahun, jobs, csv_dir, as_json, quiet):
     written = write_csv(csv_dir, result) if csv_dir else []
     counts = result.counts()
     failed = [e for e in result.entries if e.status == GAGAL]
-    left_out = [e for e in result.entries if e.office is not None and not e.used]
+    left_out = [e for e in result.entries if e.left_out]
     if as_json:
         click.echo(json.dumps({
             "output": str(output), "csv": [str(p) for p in written], "tahun": result.tahun, "counts": counts,
-            "files": [{"path": e.path, "status": e.status, "used": e.used and e.status != GAGAL,
+            "files": [{"path": e.path, "status": e.status, "used": e.merged,
                        "galat": e.galat, "peringatan": e.peringatan, "note": e.reason or e.note}
                       for e in result.entries],
         }, ensure_ascii=False, indent=2))

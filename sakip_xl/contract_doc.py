@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .contract import Column, Contract, load_contract
+from .interpret import HEADER_SCAN_ROWS
 from .rules import GRADE_SCALES, KATEGORI_SCALES, RULES
 
 TYPES = {
@@ -48,7 +49,7 @@ def render_contract(contract: Contract | None = None) -> str:
         "",
         "The standard workbook every office fills. Sheet names and header labels are fixed (Bahasa "
         "Indonesia, exactly as written); a header row is found by its labels anywhere in the first "
-        f"{50} rows, so rows inserted above it, reordered columns and extra columns do not break "
+        f"{HEADER_SCAN_ROWS} rows, so rows inserted above it, reordered columns and extra columns do not break "
         "reading. Offices may add columns and sheets of their own. In the generated workbook the "
         f"header is row {c.header_row} and data start at row {c.first_data_row}; "
         f"{c.capacities['indicator_rows']} indicator rows and {c.capacities['budget_rows']} budget rows "

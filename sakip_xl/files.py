@@ -9,7 +9,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from .errors import WriteError
+from .errors import UsageError, WriteError
+
+
+def check_new_xlsx(path: Path, what: str, force: bool = True) -> None:
+    """Refuse, before any work, an output that is no .xlsx or (without `force`) exists."""
+    if path.suffix.lower() != ".xlsx":
+        raise UsageError(f"{path.name}: {what} hanya dapat ditulis sebagai berkas .xlsx.")
+    if path.exists() and not force:
+        raise UsageError(f"{path.name} sudah ada. Pakai nama lain, atau --force untuk menimpanya.")
 
 
 def atomic_write(target: Path, write: Callable[[Path], None]) -> None:

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .chapter3 import build_chapter3
-from .checks import code_key
+from .checks import code_index, code_key
 from .errors import ContractError, UnreadableFile, UsageError
 from .formula import Cell
+from .reader import WORKBOOK_SUFFIXES
 from .report import GALAT, PERINGATAN, Issue
 from .workbook import check_workbook
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 LENGKAP, ADA_GALAT, GAGAL = "lengkap", "ada galat", "gagal dibaca"
 
 
@@ -67,6 +67,16 @@ class Entry:
     issues: list[Issue] = field(default_factory=list)
     used: bool = True
     note: str | None = None  # why an entry is left out
+
+    @property
+    def merged(self) -> bool:
+        """Read, and chosen for the rekap."""
+        return self.used and self.office is not None
+
+    @property
+    def left_out(self) -> bool:
+        """Read, but of another year or an older duplicate."""
+        return self.office is not None and not self.used
 
     @property
     def galat(self) -> int:
@@ -144,11 +154,8 @@ def read_entry(path: str | Path) -> Entry:
     return entry
 
 
-def _value(book, cell: Cell | None):
-    if cell is None:
-        return None
-    v = book.value(cell.sheet, cell.row, cell.col)
-    return None if v in (None, "") else v
+def _shown(book, cell: Cell):
+    return book.filled(cell.sheet, cell.row, cell.col)
 
 
 def _summarize(entry: Entry, checked) -> None:
@@ -157,19 +164,15 @@ def _summarize(entry: Entry, checked) -> None:
     summary = build_chapter3(data, book, checked.tree, full=False).summary
     layout = data.layout
     rt = layout.tables["realisasi"]
-    by_code = {}
-    for r in data.rows["realisasi"]:
-        k = code_key(r.get("kode"))
-        if k is not None:
-            by_code.setdefault(k, r.row)
+    by_code = code_index(data, "realisasi")
     for ind in data.rows["iku"]:
         k = code_key(ind.get("kode"))
         if k is None:
             continue
-        row = by_code.get(k)
+        real = by_code.get(k)
 
         def rv(key: str):
-            return None if row is None else _value(book, Cell(rt.sheet, row, rt.columns[key]))
+            return None if real is None else book.filled(rt.sheet, real.row, rt.columns[key])
 
         entry.indicators.append((ind.text("kode"), ind.text("jenis"), ind.text("pernyataan"), ind.text("indikator"),
                                  ind.text("satuan"), ind.text("iku") or "Ya", rv("target_berlaku"),
@@ -180,22 +183,22 @@ def _summarize(entry: Entry, checked) -> None:
             continue
         entry.budget.append((r.text("kode"), r.text("jenis"), r.text("uraian"), _written(r, "pagu_awal"),
                              _written(r, "pagu"), _written(r, "realisasi_anggaran"),
-                             _value(book, Cell(at.sheet, r.row, at.columns["penyerapan"]))))
+                             book.filled(at.sheet, r.row, at.columns["penyerapan"])))
     entry.office = Office(
         pemda=str(data.field("pemda") or ""),
         perangkat_daerah=str(data.field("perangkat_daerah") or Path(entry.path).stem),
         kode=str(data.field("kode_pd") or ""),
         tahun=data.tahun,
-        indicators=int(_value(book, summary.iku_count) or 0),
-        with_capaian=int(_value(book, summary.iku_with_capaian) or 0),
-        average=_value(book, summary.iku_average),
-        cap=str(_value(book, summary.cap) or ""),
-        kategori=str(_value(book, summary.iku_kategori) or ""),
-        pagu=_value(book, summary.total_pagu),
-        realisasi=_value(book, summary.total_realisasi),
-        penyerapan=_value(book, summary.total_penyerapan),
-        efisiensi=_value(book, summary.efisiensi),
-        metode=str(_value(book, summary.metode) or ""),
+        indicators=int(_shown(book, summary.iku_count) or 0),
+        with_capaian=int(_shown(book, summary.iku_with_capaian) or 0),
+        average=_shown(book, summary.iku_average),
+        cap=str(_shown(book, summary.cap) or ""),
+        kategori=str(_shown(book, summary.iku_kategori) or ""),
+        pagu=_shown(book, summary.total_pagu),
+        realisasi=_shown(book, summary.total_realisasi),
+        penyerapan=_shown(book, summary.total_penyerapan),
+        efisiensi=_shown(book, summary.efisiensi),
+        metode=str(_shown(book, summary.metode) or ""),
     )
 
 
@@ -216,7 +219,7 @@ class MergeResult:
 
     @property
     def used(self) -> list[Entry]:
-        return [e for e in self.entries if e.used and e.office is not None]
+        return [e for e in self.entries if e.merged]
 
     def counts(self) -> dict[str, int]:
         """Files found; merged ones by status; unreadable ones; readable ones left out."""
@@ -227,13 +230,8 @@ class MergeResult:
             LENGKAP: merged[LENGKAP],
             ADA_GALAT: merged[ADA_GALAT],
             GAGAL: sum(1 for e in self.entries if e.status == GAGAL),
-            "tidak dipakai": sum(1 for e in self.entries if e.office is not None and not e.used),
+            "tidak dipakai": sum(1 for e in self.entries if e.left_out),
         }
-
-
-def _init_worker() -> None:
-    """A worker process collects garbage as the CLI does (see cli.main)."""
-    gc.set_threshold(100_000, 50, 100)
 
 
 def merge(inputs: Iterable[str | Path], tahun: int | None = None, jobs: int | None = None,
@@ -250,7 +248,8 @@ def merge(inputs: Iterable[str | Path], tahun: int | None = None, jobs: int | No
             if progress:
                 progress(i, len(paths), str(p))
     else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
+        # workers collect garbage as this process does (the CLI tunes it, see cli.main)
+        with ProcessPoolExecutor(max_workers=jobs, initializer=gc.set_threshold, initargs=gc.get_threshold()) as pool:
             for i, e in enumerate(pool.map(read_entry, paths, chunksize=max(1, len(paths) // (jobs * 8))), 1):
                 entries.append(e)
                 if progress:

@@ -25,7 +25,7 @@ import python_calamine
 from .errors import UnreadableFile
 from .formula import col_letter
 
-FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 @dataclass
@@ -67,7 +67,6 @@ class SourceWorkbook:
     format: str  # xlsx | xls | ods
     sheets: list[SourceSheet]
     saved_at: dt.datetime | None = None
-    size: int = 0
 
     def sheet(self, name: str) -> SourceSheet | None:
         """A sheet by name, tolerant of case, spaces, `_` and `-`."""
@@ -124,7 +123,7 @@ def read_source(path: str | Path, *, only: set[str] | None = None) -> SourceWork
     if kind == "terenkripsi":
         raise UnreadableFile(f"{path.name}: berkas dikunci dengan kata sandi. Buka di Excel, hapus kata sandinya "
                              "(File > Info > Protect Workbook), simpan, lalu ulangi.")
-    if kind in ("zip-rusak",) or (kind is None and path.suffix.lower() in FORMATS):
+    if kind in ("zip-rusak",) or (kind is None and path.suffix.lower() in WORKBOOK_SUFFIXES):
         raise UnreadableFile(f"{path.name}: berkas rusak atau bukan buku kerja Excel/LibreOffice. Buka dan simpan "
                              "ulang di Excel, atau minta kiriman berkas yang baru.")
     if kind in ("docx", "zip", None):
@@ -156,7 +155,7 @@ def read_source(path: str | Path, *, only: set[str] | None = None) -> SourceWork
                     cells[(r, c)] = v
                     n_cols = max(n_cols, c + 1)
         sheets.append(SourceSheet(meta.name, cells, visible=visible, n_cols=n_cols))
-    source = SourceWorkbook(path, kind, sheets, size=len(data))
+    source = SourceWorkbook(path, kind, sheets)
     try:
         if kind == "xlsx":
             _xlsx_facts(data, source)

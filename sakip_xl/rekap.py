@@ -16,11 +16,11 @@ from .book import Book
 from .chapter3 import Chart, OutputSheet
 from .files import atomic_write
 from .formula import IF, ROW_MARK, Cell, Range, RowCell, cat, fn, render
-from .merge import BUDGET_COLUMNS, INDICATOR_COLUMNS, GAGAL, MergeResult
+from .merge import BUDGET_COLUMNS, INDICATOR_COLUMNS, MergeResult
 from .rules import average_of, penyerapan_of
-from .writer import Writer, print_setup, write_output_sheet
+from .writer import PEMERIKSAAN, Writer, print_setup, write_output_sheet
 
-RINGKASAN, INDIKATOR, ANGGARAN, PEMERIKSAAN, BERKAS = "Ringkasan", "Indikator", "Anggaran", "Pemeriksaan", "Berkas"
+RINGKASAN, INDIKATOR, ANGGARAN, BERKAS = "Ringkasan", "Indikator", "Anggaran", "Berkas"
 MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows; longer tables continue on a next sheet
 
 RINGKASAN_HEADERS = [
@@ -39,7 +39,7 @@ CSV_RINGKASAN = ("pemda", "perangkat_daerah", "kode", "tahun", "indikator_iku", 
 def _ringkasan_rows(result: MergeResult) -> list[tuple]:
     rows = []
     for e in result.entries:
-        if not e.used and e.office is not None:
+        if e.left_out:
             continue
         o = e.office
         if o is None:
@@ -87,10 +87,28 @@ def _ringkasan(book: Book, rows: list[tuple]) -> OutputSheet:
     book.set_formula(s, total, 7, average_of([Range(s, 7, first, last)]))
     book.set_formula(s, total, 12, penyerapan_of(Cell(s, total, 10), Cell(s, total, 11)))
     spec.totals.append(total)
-    spec.last_row = total
-    spec.charts.append(Chart("bar", "Rata-rata Capaian per Perangkat Daerah (%)", (2, first, last),
+    spec.charts.append(Chart("Rata-rata Capaian per Perangkat Daerah (%)", (2, first, last),
                              [("Rata-rata Capaian (%)", 7, first, last, "bar")], (total + 3, 1)))
     return spec
+
+
+def _indicator_rows(result: MergeResult, with_path: bool = False):
+    for e in result.used:
+        for row in e.indicators:
+            yield (e.office.perangkat_daerah, e.office.tahun, *row, *((e.path,) if with_path else ()))
+
+
+def _budget_rows(result: MergeResult, with_path: bool = False):
+    for e in result.used:
+        for row in e.budget:
+            yield (e.office.perangkat_daerah, e.office.tahun, *row, *((e.path,) if with_path else ()))
+
+
+def _issue_rows(result: MergeResult):
+    for e in result.entries:
+        for i in e.issues:
+            yield (e.path, e.office.perangkat_daerah if e.office else "", i.severity, i.code, i.sheet, i.cell,
+                   i.value, i.expected, i.message)
 
 
 def write_rekap(path: str | Path, result: MergeResult) -> Path:
@@ -107,25 +125,22 @@ def write_rekap(path: str | Path, result: MergeResult) -> Path:
         _stream(w, INDIKATOR, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Tujuan/Sasaran", "Indikator Kinerja",
                                "Satuan", "IKU", "Target", "Realisasi", "Capaian (%)", "Kategori"],
                 [22, 7, 9, 9, 34, 34, 10, 6, 10, 10, 11, 14],
-                ((e.office.perangkat_daerah, e.office.tahun, *row) for e in result.used for row in e.indicators),
-                {10: "persen"})
+                _indicator_rows(result), {10: "persen"})
         pagu_col, real_col = 6, 7
         formula = render(penyerapan_of(RowCell(ANGGARAN, pagu_col), RowCell(ANGGARAN, real_col)), ANGGARAN)
         _stream(w, ANGGARAN, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Uraian", "Pagu Awal (Rp)", "Pagu (Rp)",
                               "Realisasi (Rp)", "Penyerapan (%)"],
                 [22, 7, 20, 12, 40, 17, 17, 17, 11],
-                ((e.office.perangkat_daerah, e.office.tahun, *row) for e in result.used for row in e.budget),
-                {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"}, formula_col=(8, formula))
+                _budget_rows(result), {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"}, formula_col=(8, formula))
         _stream(w, PEMERIKSAAN, ["Berkas", "Perangkat Daerah", "Tingkat", "Kode Masalah", "Lembar", "Sel",
                                  "Nilai Ditemukan", "Nilai Seharusnya", "Pesan"],
                 [30, 22, 11, 24, 14, 7, 20, 20, 80],
-                ((e.path, e.office.perangkat_daerah if e.office else "", i.severity, i.code, i.sheet, i.cell,
-                  i.value, i.expected, i.message) for e in result.entries for i in e.issues), {})
+                _issue_rows(result), {})
         _stream(w, BERKAS, ["Berkas", "Ukuran (bita)", "SHA-256", "Versi Templat", "Disimpan", "Status", "Dipakai",
                             "Keterangan"],
                 [40, 12, 66, 10, 20, 12, 8, 70],
                 ((e.path, e.size, e.sha256, e.template_version, e.saved_at.isoformat() if e.saved_at else None,
-                  e.status, "Ya" if e.used and e.status != GAGAL else "Tidak", e.reason or e.note)
+                  e.status, "Ya" if e.merged else "Tidak", e.reason or e.note)
                  for e in result.entries), {})
         w.close()
 
@@ -139,32 +154,32 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
     part, ws, r = 0, None, 0
     header_fmt = w.fmt("header_derived")
     cell_fmts = {c: w.fmt("plain", f) for c, f in formats.items()}
+    fcol, ftext = formula_col or (-1, "")
+
+    def new_part():
+        nonlocal part
+        part += 1
+        ws = w.add_sheet(name if part == 1 else f"{name} {part}")
+        for c, (h, width) in enumerate(zip(headers, widths)):
+            ws.write_string(0, c, h, header_fmt)
+            ws.set_column(c, c, width)
+        ws.freeze_panes(1, 0)
+        print_setup(ws, 0)
+        return ws
+
     for row in rows:
         if ws is None or r > MAX_ROWS:
             if ws is not None:
                 ws.autofilter(0, 0, r - 1, len(headers) - 1)
-            part += 1
-            ws = w.add_sheet(name if part == 1 else f"{name} {part}")
-            for c, (h, width) in enumerate(zip(headers, widths)):
-                ws.write_string(0, c, h, header_fmt)
-                ws.set_column(c, c, width)
-            ws.freeze_panes(1, 0)
-            print_setup(ws, 0)
-            r = 1
-        values = list(row)
-        for c, v in enumerate(values):
-            if formula_col is not None and c == formula_col[0]:
-                ws.write_formula(r, c, formula_col[1].replace(ROW_MARK, str(r + 1)), cell_fmts.get(c),
-                                 "" if v is None else v)
+            ws, r = new_part(), 1
+        for c, v in enumerate(row):
+            if c == fcol:
+                ws.write_formula(r, c, ftext.replace(ROW_MARK, str(r + 1)), cell_fmts.get(c), "" if v is None else v)
             else:
                 w.put(ws, r, c, v, cell_fmts.get(c))
         r += 1
     if ws is None:
-        ws = w.add_sheet(name)
-        for c, (h, width) in enumerate(zip(headers, widths)):
-            ws.write_string(0, c, h, header_fmt)
-            ws.set_column(c, c, width)
-        r = 1
+        ws, r = new_part(), 1
     ws.autofilter(0, 0, max(r - 1, 1), len(headers) - 1)
 
 
@@ -175,15 +190,11 @@ def write_csv(folder: str | Path, result: MergeResult) -> list[Path]:
     tables = {
         "ringkasan.csv": (CSV_RINGKASAN, _ringkasan_rows(result)),
         "indikator.csv": (("perangkat_daerah", "tahun", *INDICATOR_COLUMNS, "berkas"),
-                          [(e.office.perangkat_daerah, e.office.tahun, *row, e.path) for e in result.used
-                           for row in e.indicators]),
+                          _indicator_rows(result, with_path=True)),
         "anggaran.csv": (("perangkat_daerah", "tahun", *BUDGET_COLUMNS, "berkas"),
-                         [(e.office.perangkat_daerah, e.office.tahun, *row, e.path) for e in result.used
-                          for row in e.budget]),
+                         _budget_rows(result, with_path=True)),
         "pemeriksaan.csv": (("berkas", "perangkat_daerah", "tingkat", "kode", "lembar", "sel", "nilai",
-                             "seharusnya", "pesan"),
-                            [(e.path, e.office.perangkat_daerah if e.office else "", i.severity, i.code, i.sheet,
-                              i.cell, i.value, i.expected, i.message) for e in result.entries for i in e.issues]),
+                             "seharusnya", "pesan"), _issue_rows(result)),
     }
     written = []
     for name, (columns, rows) in tables.items():

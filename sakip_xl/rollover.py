@@ -17,6 +17,7 @@ from pathlib import Path
 from .checks import code_key
 from .contract import normalize_label
 from .errors import UsageError
+from .files import check_new_xlsx
 from .fill import Filling, write_filled
 from .interpret import Data, pattern_key
 from .rules import GRADE_SCALES, KATEGORI_SCALES
@@ -75,15 +76,10 @@ def next_year_filling(data: Data, book, tahun: int | None = None) -> Filling:
     for r in data.rows["realisasi"]:
         if code_key(r.get("kode")) is None:
             continue
-
-        def computed(key: str) -> object:
-            v = book.value(rt.sheet, r.row, rt.columns[key])
-            return None if v in (None, "") else v
-
         real_rows.append({
             "Kode": _typed(r.get("kode")),
-            _label(data, "realisasi", "target_n1"): computed("target_berlaku"),
-            _label(data, "realisasi", "realisasi_n1"): computed("realisasi_berlaku"),
+            _label(data, "realisasi", "target_n1"): book.filled(rt.sheet, r.row, rt.columns["target_berlaku"]),
+            _label(data, "realisasi", "realisasi_n1"): book.filled(rt.sheet, r.row, rt.columns["realisasi_berlaku"]),
             _label(data, "realisasi", "realisasi_n2"): _typed(r.get("realisasi_n1")),
         })
     budget = [{_label(data, "anggaran", k): _typed(r.get(k)) for k in BUDGET_CARRIED}
@@ -101,10 +97,7 @@ def roll_over(previous: str | Path, output: str | Path, *, tahun: int | None = N
               password: str | None = None, force: bool = False) -> Rolled:
     """Write next year's standard workbook pre-filled from last year's."""
     output = Path(output)
-    if output.suffix.lower() != ".xlsx":
-        raise UsageError(f"{output.name}: templat hanya dapat ditulis sebagai berkas .xlsx.")
-    if output.exists() and not force:
-        raise UsageError(f"{output.name} sudah ada. Pakai nama lain, atau --force untuk menimpanya.")
+    check_new_xlsx(output, "templat", force)
     checked = check_workbook(previous)
     filling = next_year_filling(checked.data, checked.book, tahun)
     write_filled(output, filling, password)

@@ -54,20 +54,16 @@ GRADE_SCALES: dict[str, tuple[tuple[str, int], ...]] = {
     "Opini BPK": (("TMP", 1), ("TW", 2), ("WDP", 3), ("WTP", 4)),
 }
 
-#: How `Batas Capaian` caps each capaian when averaging (offices differ).
-CAP_CHOICES = ("Tanpa Batas", "100", "120")
+#: `Batas Capaian` when empty: each capaian averaged as it is (offices differ; the
+#: choices Tanpa Batas, 100, 120 are in the contract).
+DEFAULT_CAP = "Tanpa Batas"
 
-#: Efficiency methods in use; no regulation fixes one for local government.
-EFFICIENCY_METHODS = {
-    "Selisih": "capaian (%) - penyerapan (%), dalam poin persen",
-    "Indeks": "capaian / penyerapan; efisien bila >= 1",
-    "Sisa Anggaran": "100 - penyerapan (%), hanya bila capaian >= 100",
-}
+#: `Metode Efisiensi` when empty. No regulation fixes a method for local government;
+#: the contract offers Selisih (capaian - penyerapan, points), Indeks (capaian /
+#: penyerapan, efficient when >= 1) and Sisa Anggaran (100 - penyerapan, only when
+#: capaian >= 100).
 DEFAULT_EFFICIENCY = "Selisih"
 NOT_MEASURABLE = "tidak dapat diukur"
-
-AGGREGATIONS = ("Jumlah", "Rata-rata", "Terakhir")
-DEFAULT_AGGREGATION = "Terakhir"
 
 #: Written for "no value" in Indonesian documents: never read as zero.
 NO_VALUE_MARKERS = frozenset(
@@ -190,6 +186,11 @@ def kategori_of(v: Expr) -> Expr:
 def penyerapan_of(pagu: Expr, realisasi: Expr) -> Expr:
     """Penyerapan (%) = realisasi / pagu x 100 (not computable when pagu is 0)."""
     return IF(_numbers(pagu, realisasi), IF(eq(pagu, 0), "", fn("ROUND", realisasi / pagu * 100, 2)), "")
+
+
+def difference_of(a: Expr, b: Expr) -> Expr:
+    """a - b rounded to 2 decimals, when both are numbers (sisa anggaran, change in capaian)."""
+    return IF(_numbers(a, b), fn("ROUND", a - b, 2), "")
 
 
 def efisiensi_of(capaian: Expr, penyerapan: Expr) -> Expr:
@@ -336,8 +337,7 @@ def rule_penyerapan(p: dict[str, str]) -> Expr:
 
 
 def rule_sisa(p: dict[str, str]) -> Expr:
-    pagu, real = Col(p["pagu"]), Col(p["realisasi"])
-    return IF(_numbers(pagu, real), fn("ROUND", pagu - real, 2), "")
+    return difference_of(Col(p["pagu"]), Col(p["realisasi"]))
 
 
 def rule_jumlah_terkait(p: dict[str, str]) -> Expr:
@@ -443,12 +443,9 @@ def build_rule(name: str, params: dict[str, str]) -> Expr:
 
 
 __all__ = [
-    "AGGREGATIONS",
-    "CAP_CHOICES",
-    "DEFAULT_AGGREGATION",
+    "DEFAULT_CAP",
     "DEFAULT_EFFICIENCY",
     "DEFAULT_KATEGORI_SCALE",
-    "EFFICIENCY_METHODS",
     "GRADE_SCALES",
     "IMPLAUSIBLE_RATIO",
     "KATEGORI_SCALES",
@@ -461,6 +458,7 @@ __all__ = [
     "build_rule",
     "capped",
     "count_of",
+    "difference_of",
     "efisiensi_of",
     "kategori_of",
     "penyerapan_of",

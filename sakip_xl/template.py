@@ -9,7 +9,7 @@ from .book import Book
 from .contract import load_contract
 from .engine import install_formulas, write_default_scales, write_identity_values, write_standard_text
 from .errors import UsageError
-from .files import atomic_write
+from .files import atomic_write, check_new_xlsx
 from .layout import Layout, standard_layout
 from .writer import Writer, write_standard
 
@@ -60,10 +60,7 @@ def write_template(
 ) -> Path:
     """Write a new standard workbook, Identitas pre-filled from the options."""
     path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise UsageError(f"{path.name}: templat hanya dapat ditulis sebagai berkas .xlsx.")
-    if path.exists() and not force:
-        raise UsageError(f"{path.name} sudah ada. Pakai nama lain, atau --force untuk menimpanya.")
+    check_new_xlsx(path, "templat", force)
     if renstra is not None and not renstra_years(renstra):
         raise UsageError(f"Periode Renstra '{renstra}' tidak valid: tulis TTTT-TTTT, misalnya 2021-2026.")
     if tahun is not None and not 2000 <= tahun <= 2100:

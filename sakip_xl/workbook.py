@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
+import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .book import Book
-from .chapter3 import Chapter3, build_chapter3
+from .chapter3 import CAPAIAN, EFISIENSI, PERBANDINGAN, REKAP, Chapter3, build_chapter3
 from .checks import BudgetTree, budget_tree, run_checks
 from .contract import load_contract
 from .errors import ContractError, UnreadableFile, UsageError
@@ -29,7 +29,8 @@ from .writer import (
 )
 
 #: Sheets sakip-xl writes itself; a sheet of the same name in the input is replaced.
-GENERATED_SHEETS = (PETUNJUK, "Capaian", "Perbandingan", "Efisiensi", "Rekap Anggaran", PEMERIKSAAN)
+GENERATED_SHEETS = (PETUNJUK, CAPAIAN, PERBANDINGAN, EFISIENSI, REKAP, PEMERIKSAAN)
+_GENERATED = frozenset(n.casefold() for n in GENERATED_SHEETS)
 
 
 @dataclass
@@ -59,7 +60,7 @@ def check_workbook(path: str | Path, *, prepare: bool = False, light: bool = Fal
     tree = budget_tree(data)
     report = Report(str(path))
     report.add(data.issues)
-    report.add(run_checks(data, book))
+    report.add(run_checks(data, book, tree))
     if not light:
         report.add(_carry_issues(data))
     return Checked(path, data, book, tree, report)
@@ -80,14 +81,13 @@ def check_file(path: str | Path) -> tuple[Report, Checked | None]:
 
 
 def _carry_issues(data: Data):
-    generated = {n.casefold() for n in GENERATED_SHEETS}
     for s in data.source.sheets:
-        if s.name.casefold() in generated:  # replaced by recompute, charts included
+        if s.name.casefold() in _GENERATED:  # replaced by recompute, charts included
             continue
         for what in s.lost:
             yield issue("objek-tidak-terbawa", s.name, what=what)
     for s in data.extra_sheets:
-        if s.name.casefold() not in generated:
+        if s.name.casefold() not in _GENERATED:
             yield issue("lembar-tambahan", s.name)
 
 
@@ -151,21 +151,18 @@ def write_recomputed(path: Path, checked: Checked, chapter3: Chapter3, *, passwo
                      vba: bytes | None = None) -> None:
     """Write the recomputed workbook: the staff's sheets in their order, then the generated ones."""
     w = Writer(path)
-    with tempfile.TemporaryDirectory() as tmp:
-        if vba is not None:  # keep the macros of an .xlsm
-            (Path(tmp) / "vbaProject.bin").write_bytes(vba)
-            w.wb.add_vba_project(str(Path(tmp) / "vbaProject.bin"))
-        _write_sheets(w, checked, chapter3, password)
-        w.close()
+    if vba is not None:  # keep the macros of an .xlsm
+        w.wb.add_vba_project(io.BytesIO(vba), is_stream=True)
+    _write_sheets(w, checked, chapter3, password)
+    w.close()
 
 
 def _write_sheets(w: Writer, checked: Checked, chapter3: Chapter3, password: str | None) -> None:
     data, book = checked.data, checked.book
     layout = data.layout
-    write_petunjuk(w, layout.contract, layout)
+    write_petunjuk(w, layout.contract)
     sheet_keys = {layout.tables[s.tables[0].key].sheet: s.key for s in layout.contract.sheets}
-    generated = {n.casefold() for n in GENERATED_SHEETS}
-    order = [s.name for s in data.source.sheets if s.name.casefold() not in generated]
+    order = [s.name for s in data.source.sheets if s.name.casefold() not in _GENERATED]
     if data.skala_missing:
         at = order.index(layout.identity_sheet) + 1 if layout.identity_sheet in order else 0
         order.insert(at, layout.tables["kategori"].sheet)
@@ -180,4 +177,4 @@ def _write_sheets(w: Writer, checked: Checked, chapter3: Chapter3, password: str
     for spec in chapter3.sheets:
         write_output_sheet(w, book, spec, password)
     names = set(order) | {s.name for s in chapter3.sheets}
-    write_pemeriksaan(w, checked.report.sorted_issues(), names)
+    write_pemeriksaan(w, checked.report, names)

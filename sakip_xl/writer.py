@@ -22,8 +22,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from .book import Book
 from .contract import Column, Contract, templates_dir
-from .formula import col_letter, sheet_prefix
+from .formula import Range, render, sheet_prefix
 from .layout import Layout, TableLayout
+from .report import Report
 from .rules import RULES
 from .styles import cell_format
 
@@ -107,9 +108,6 @@ class Writer:
             f = self._formats[key] = self.wb.add_format(props)
         return f
 
-    def date_fmt(self, base: str = "plain"):
-        return self.fmt(base, "dd/mm/yyyy")
-
     def put(self, ws: Worksheet, r: int, c: int, v: object, f=None) -> None:
         """Write one value with its own type; text is never turned into a formula."""
         if v is None or v == "":
@@ -123,7 +121,7 @@ class Writer:
             else:
                 ws.write_string(r, c, str(v), f)
         elif isinstance(v, (dt.datetime, dt.date)):
-            ws.write_datetime(r, c, v, self.date_fmt() if f is None else f)
+            ws.write_datetime(r, c, v, self.fmt("plain", "dd/mm/yyyy") if f is None else f)
         else:
             ws.write_string(r, c, str(v), f)
 
@@ -204,7 +202,7 @@ def _validation(col: Column, source: str | list[str] | None) -> dict:
             validate="list",
             source=source,
             error_type="warning",
-            error_title="Nilai tidak dikenal"[:32],
+            error_title="Nilai tidak dikenal",
             error_message=f"Pilih salah satu nilai dari daftar untuk kolom {col.label}."[:255],
         )
     return opts
@@ -216,8 +214,7 @@ def _list_source(layout: Layout, col: Column) -> str | list[str] | None:
     if col.references:
         table, key = col.references.split(".")
         tl = layout.tables[table]
-        letter = col_letter(tl.columns[key])
-        return f"={sheet_prefix(tl.sheet)}${letter}${tl.first_row + 1}:${letter}${tl.last_row + 1}"
+        return "=" + render(Range(tl.sheet, tl.columns[key], tl.first_row, tl.last_row), "")
     return None
 
 
@@ -368,7 +365,7 @@ def _scale_names(layout: Layout, book: Book) -> list[str]:
 # ---------------------------------------------------------------- Petunjuk
 
 
-def write_petunjuk(w: Writer, contract: Contract, layout: Layout) -> None:
+def write_petunjuk(w: Writer, contract: Contract) -> None:
     text = petunjuk_text()
     ws = w.add_sheet(PETUNJUK)
     ws.set_column(0, 0, 4)
@@ -422,7 +419,7 @@ def write_petunjuk(w: Writer, contract: Contract, layout: Layout) -> None:
 
 def write_standard(w: Writer, layout: Layout, book: Book, password: str | None = None) -> None:
     """Petunjuk, Identitas and every contract sheet in the standard order, protected."""
-    write_petunjuk(w, layout.contract, layout)
+    write_petunjuk(w, layout.contract)
     write_identity_sheet(w, layout, book, password)
     for sheet in layout.contract.sheets:
         write_table_sheet(w, layout, book, sheet.key, password)
@@ -483,10 +480,10 @@ def _insert_chart(w: Writer, ws: Worksheet, sheet: str, chart) -> None:
 PEMERIKSAAN = "Pemeriksaan"
 
 
-def write_pemeriksaan(w: Writer, issues: list, sheet_names: set[str]) -> None:
+def write_pemeriksaan(w: Writer, report: Report, sheet_names: set[str]) -> None:
     """Every issue with a link to its cell."""
     ws = w.add_sheet(PEMERIKSAAN)
-    counts = {s: sum(1 for i in issues if i.severity == s) for s in ("galat", "peringatan", "info")}
+    issues, counts = report.sorted_issues(), report.counts()
     ws.write_string(0, 0, "Hasil Pemeriksaan sakip-xl", w.fmt("title"))
     ws.write_string(1, 0, f"{counts['galat']} galat, {counts['peringatan']} peringatan, {counts['info']} info. "
                           "Klik alamat sel untuk menuju sel tersebut.", w.fmt("subtitle"))

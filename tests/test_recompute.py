@@ -230,7 +230,7 @@ def with_extra_sheets(tmp_path_factory):
     layout, book = filled_book(synthetic_filling(3, 8, 30, messy=True))
     path = folder / "lkjip.xlsx"
     w = Writer(path)
-    write_petunjuk(w, layout.contract, layout)
+    write_petunjuk(w, layout.contract)
     write_identity_sheet(w, layout, book)
     for key in ("skala", "iku", "pk"):
         write_table_sheet(w, layout, book, key)
