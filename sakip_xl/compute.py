@@ -15,9 +15,10 @@ from typing import Callable
 import pandas as pd
 
 from .contract import load_contract
+from .engine import first_own_row
 from .fill import Filling, filled_book
 from .formula import Cell, Expr, RowCell, compile_expr, fn, resolve, top_value
-from .rules import GRADE_SCALES, KATEGORI_SCALES, average_of, capped, efisiensi_of, kategori_of, penyerapan_of
+from .rules import average_of, capped, efisiensi_of, kategori_of, penyerapan_of
 
 SCRATCH = "_hitung"  # a sheet of the in-memory workbook holding the values a rule reads
 
@@ -55,11 +56,10 @@ def derive(tables: dict[str, pd.DataFrame], identity: dict[str, object] | None =
     `batas_capaian`, `metode_efisiensi`, `skala_kategori`, ...) to values.
     """
     layout, book = filled_book(_filling(identity or {}, tables))
-    prefilled = {"kategori": sum(map(len, KATEGORI_SCALES.values())), "predikat": sum(map(len, GRADE_SCALES.values()))}
     out = {}
     for key, df in tables.items():
         tl = layout.tables[key]
-        first = tl.first_row + prefilled.get(key, 0)  # own scales follow the regulation's
+        first = first_own_row(tl)  # own scales follow the regulation's
         frame = df.reset_index(drop=True).copy()
         for col in tl.table.derived:
             if not col.hidden:
@@ -116,11 +116,10 @@ def rata_rata(values: pd.Series, batas: str = "Tanpa Batas") -> tuple[float | No
     if values.empty:
         return None, 0
     layout, book = filled_book(_filling({"batas_capaian": batas}, {}))
-    cells = []
     for r, v in enumerate(values):
         book.set(SCRATCH, r, 0, _value(v))
-        book.set_formula(SCRATCH, r, 1, resolve(capped(Cell(SCRATCH, r, 0)), layout, "realisasi"))
-        cells.append(Cell(SCRATCH, r, 1))
+    book.set_column_formula(SCRATCH, 1, resolve(capped(RowCell(SCRATCH, 0)), layout, "realisasi"), 0, len(values) - 1)
+    cells = [Cell(SCRATCH, r, 1) for r in range(len(values))]
     avg = top_value(compile_expr(average_of(cells))(book, 0))
     count = top_value(compile_expr(fn("COUNT", *cells))(book, 0))
     return _empty(avg), int(count)

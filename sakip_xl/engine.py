@@ -5,7 +5,7 @@ from __future__ import annotations
 from .book import Book
 from .contract import Contract
 from .formula import Fn, compile_expr, render, resolve
-from .layout import Layout
+from .layout import Layout, TableLayout
 from .rules import GRADE_SCALES, KATEGORI_SCALES, build_rule
 from .writer import petunjuk_text
 
@@ -90,16 +90,24 @@ def write_identity_values(book: Book, layout: Layout, values: dict[str, object])
         book.set(layout.identity_sheet, r, c, v)
 
 
+#: The Skala tables' pre-filled rows, the regulation's scales (rules.py): columns, rows.
+DEFAULT_SCALES = {
+    "kategori": (("skala", "batas_bawah", "kategori"),
+                 [(name, lower, k) for name, bands in KATEGORI_SCALES.items() for lower, k in bands]),
+    "predikat": (("skala_predikat", "predikat", "peringkat"),
+                 [(name, grade, rank) for name, grades in GRADE_SCALES.items() for grade, rank in grades]),
+}
+
+
 def write_default_scales(book: Book, layout: Layout) -> None:
-    """The Skala tables pre-filled with the regulation's scales (rules.py)."""
-    tables = (
-        ("kategori", ("skala", "batas_bawah", "kategori"),
-         [(name, lower, k) for name, bands in KATEGORI_SCALES.items() for lower, k in bands]),
-        ("predikat", ("skala_predikat", "predikat", "peringkat"),
-         [(name, grade, rank) for name, grades in GRADE_SCALES.items() for grade, rank in grades]),
-    )
-    for key, columns, rows in tables:
+    """The Skala tables pre-filled with the regulation's scales."""
+    for key, (columns, rows) in DEFAULT_SCALES.items():
         tl = layout.tables[key]
         for r, values in enumerate(rows, start=tl.first_row):
             for col, v in zip(columns, values):
-                book.set(tl.sheet, r, tl.col(col), v)
+                book.set(tl.sheet, r, tl.columns[col], v)
+
+
+def first_own_row(tl: TableLayout) -> int:
+    """The first row of a table of the generated workbook that the template leaves empty."""
+    return tl.first_row + len(DEFAULT_SCALES.get(tl.key, ((), []))[1])

@@ -15,6 +15,7 @@ from pathlib import Path
 from .book import Book
 from .contract import Contract, load_contract, normalize_label
 from .errors import UsageError
+from .engine import first_own_row
 from .layout import Layout, standard_layout
 from .template import template_book, write_book
 
@@ -49,19 +50,18 @@ def filled_book(filling: Filling, contract: Contract | None = None) -> tuple[Lay
         if key is None:
             raise UsageError(f"Identitas: label '{label}' tidak dikenal.")
         identity[key] = v
+    # Rows go below what the template pre-fills (a workbook's own scales follow the
+    # regulation's, as staff would add them). More rows than prepared: the layout
+    # grows before the formulas are made, so they and every range over them follow.
+    for key, rows in filling.tables.items():
+        tl = layout.tables[key]
+        tl.last_row = max(tl.last_row, first_own_row(tl) + len(rows) - 1)
     book = template_book(identity, layout)
     for key, rows in filling.tables.items():
         tl = layout.tables[key]
         by_label = {normalize_label(c.label): c for c in tl.table.columns}
         patterns = {year: col for col, (_k, year) in tl.pattern_columns.items()}
-        # Rows go below what is there already: a workbook's own scales follow the
-        # regulation's pre-filled ones, as staff would add them.
-        taken = {r for (r, c) in book.sheet(tl.sheet).values if c in tl.columns.values() and r >= tl.first_row}
-        start = max(taken, default=tl.first_row - 1) + 1
-        if start + len(rows) - 1 > tl.last_row:  # more rows than prepared: formulas follow them
-            tl.last_row = start + len(rows) - 1
-            for col in tl.table.derived:
-                book.sheet(tl.sheet).column_formulas[tl.columns[col.key]].last = tl.last_row
+        start = first_own_row(tl)
         for i, row in enumerate(rows):
             r = start + i
             for label, v in row.items():

@@ -34,9 +34,6 @@ class TableLayout:
     def key(self) -> str:
         return self.table.key
 
-    def col(self, key: str) -> int:
-        return self.columns[key]
-
 
 @dataclass
 class Layout:

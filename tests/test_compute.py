@@ -78,3 +78,23 @@ def test_workbook_tables_of_the_kalianget_example():
     assert ikm["baris"] == 4
     program = tables["anggaran"].set_index("kode").loc["7.01.05"]
     assert (program["pagu"], program["realisasi_anggaran"], program["penyerapan"]) == (152_960_600, 121_467_000, 79.41)
+
+
+def test_own_scale_longer_than_the_prepared_rows():
+    # 70 bands of one's own (the sheet prepares 60 scale rows, 5 of them the regulation's):
+    # band i starts at i, so a capaian of 98.78 (81 / 82 x 100) falls in band 69, the last
+    bands = pd.DataFrame({"skala": ["Skala Uji"] * 70, "batas_bawah": list(range(70)),
+                          "kategori": [f"K{i}" for i in range(70)]})
+    tables = compute.derive({
+        "kategori": bands,
+        "iku": pd.DataFrame({"kode": ["1"], "jenis": ["Tujuan"], "pernyataan": ["T"], "indikator": ["IKM"],
+                             "satuan": ["Nilai"]}),
+        "pk": pd.DataFrame({"kode": ["1"], "target": [82]}),
+        "realisasi": pd.DataFrame({"kode": ["1"], "realisasi": [81]}),
+    }, {"skala_kategori": "Skala Uji"})
+    assert tables["realisasi"].iloc[0]["kategori"] == "K69"
+    # 59.5 falls in band 59, the first beyond the prepared rows
+    assert list(compute.derive({"kategori": bands, "iku": pd.DataFrame({"kode": ["1"], "satuan": ["%"]}),
+                                "pk": pd.DataFrame({"kode": ["1"], "target": [100]}),
+                                "realisasi": pd.DataFrame({"kode": ["1"], "realisasi": [59.5]})},
+                               {"skala_kategori": "Skala Uji"})["realisasi"]["kategori"]) == ["K59"]
