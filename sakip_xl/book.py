@@ -90,17 +90,6 @@ class Sheet:
         cf = self.column_formulas.get(c)
         return cf.fn if cf is not None and cf.covers(r) else None
 
-    def formula_at(self, r: int, c: int) -> tuple[Fn, str] | None:
-        if (r, c) in self.typed_over:
-            return None
-        f = self.cell_formulas.get((r, c))
-        if f is not None:
-            return f.fn, f.text
-        cf = self.column_formulas.get(c)
-        if cf is not None and cf.covers(r):
-            return cf.fn, cf.text_at(r)
-        return None
-
 
 class Book:
     """Values and formulas of a workbook; computes formula cells lazily."""
@@ -217,12 +206,6 @@ class Book:
         if got is None:
             got = cache[key] = build(self.column(sheet, col, row1, row2))
         return got
-
-    def formula(self, sheet: str, row: int, col: int) -> str | None:
-        """The formula text (without "=") of a cell, if it has one."""
-        s = self.sheets.get(sheet)
-        f = s.formula_at(row, col) if s else None
-        return f[1] if f else None
 
     def formula_cells(self, sheet: str) -> Iterator[tuple[int, int, str]]:
         """Every formula cell of a sheet: (row, col, text)."""

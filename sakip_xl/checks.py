@@ -8,20 +8,17 @@ its sums, scales, and formulas overwritten by typed values.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
 from .book import Book
-from .interpret import Cell, Data, Row
+from .interpret import PERIODE, Cell, Data, Row
 from .numbers import read_number
-from .reader import cell_name
 from .report import Issue, format_number, issue
 from .rules import IMPLAUSIBLE_RATIO
 
 LEVELS = {"program": 1, "kegiatan": 2, "sub kegiatan": 3, "rekening": 4}
 MONEY = ("pagu_awal", "pagu", "realisasi_anggaran")
-_PERIODE = re.compile(r"^\s*(\d{4})\s*[-–—]\s*(\d{4})\s*$")
 
 
 def run_checks(data: Data, book: Book, tree: BudgetTree) -> list[Issue]:
@@ -110,7 +107,7 @@ def check_realisasi_present(data: Data, book: Book) -> Iterator[Issue]:
 def check_identity(data: Data) -> Iterator[Issue]:
     tahun = data.tahun
     periode = data.identity["periode_renstra"]
-    m = _PERIODE.match(periode.text or "")
+    m = PERIODE.match(periode.text or "")
     if tahun is not None and m:
         start, end = int(m.group(1)), int(m.group(2))
         if not start <= tahun <= end:
@@ -339,11 +336,11 @@ def check_budget(data: Data, tree: BudgetTree) -> Iterator[Issue]:
             cell = r.get("kode")
             yield issue("kode-tidak-sesuai-induk", cell.sheet, cell.a1, value=kode, expected=parent_kode)
         link = code_key(r.get("kode_indikator"))
-        if link and node.own("pagu") is None and node.children_stated("pagu") is not None:
+        below = node.children_stated("pagu") if link and node.own("pagu") is None else None
+        if below is not None:
             cell = r.get("kode_indikator")
-            yield issue("tautan-tanpa-pagu", cell.sheet, cell.a1, value=cell.written,
-                        expected=node.children_stated("pagu"))
-        up = node.parent
+            yield issue("tautan-tanpa-pagu", cell.sheet, cell.a1, value=cell.written, expected=below)
+        up = parent
         while link and up is not None:
             if code_key(up.row.get("kode_indikator")) == link:
                 cell = r.get("kode_indikator")
@@ -391,8 +388,7 @@ def check_overwritten(data: Data, book: Book) -> Iterator[Issue]:
                     if formulas_known:
                         yield issue("rumus-dipulihkan", cell.sheet, cell.a1)
                 else:
-                    yield issue("rumus-tertimpa", cell.sheet, cell_name(r.row, tl.columns[col_key]),
-                                value=cell.raw, expected=_shown(computed))
+                    yield issue("rumus-tertimpa", cell.sheet, cell.a1, value=cell.raw, expected=_shown(computed))
 
 
 def same_value(typed: object, computed: object) -> bool:

@@ -7,6 +7,7 @@ values and, for derived columns, the rule and parameters of its formula.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -165,6 +166,7 @@ class Contract:
         return self.capacities[sheet.capacity] if sheet.capacity else self.capacities["scale_rows"]
 
 
+@functools.lru_cache(maxsize=4096, typed=True)  # the same labels come back on every row and file
 def normalize_label(text: object) -> str:
     """A header or label as matched: case-folded, spaces collapsed, year suffix removed.
 

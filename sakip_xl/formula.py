@@ -368,10 +368,6 @@ def col_letter(col: int) -> str:
     return s
 
 
-def a1(row: int, col: int) -> str:
-    return f"{col_letter(col)}{row + 1}"
-
-
 def sheet_prefix(sheet: str) -> str:
     if _SIMPLE_SHEET.match(sheet) and not _LOOKS_LIKE_CELL.match(sheet):
         return sheet + "!"
@@ -563,17 +559,15 @@ def _neg(v: Value) -> Value:
 def _broadcast(op: Callable[[Value, Value], Value], a: Value, b: Value) -> Value:
     if type(a) is not list and type(b) is not list:
         return op(a, b)
-    if isinstance(a, list) or isinstance(b, list):
-        if not isinstance(a, list):
-            return [op(a, y) for y in b]
-        if not isinstance(b, list):
-            return [op(x, b) for x in a]
-        if len(a) != len(b):
-            n = max(len(a), len(b))
-            a = a + [NA] * (n - len(a))
-            b = b + [NA] * (n - len(b))
-        return [op(x, y) for x, y in zip(a, b)]
-    return op(a, b)
+    if not isinstance(a, list):
+        return [op(a, y) for y in b]
+    if not isinstance(b, list):
+        return [op(x, b) for x in a]
+    if len(a) != len(b):
+        n = max(len(a), len(b))
+        a = a + [NA] * (n - len(a))
+        b = b + [NA] * (n - len(b))
+    return [op(x, y) for x, y in zip(a, b)]
 
 
 def _arith(f: Callable[[float, float], float]) -> Callable[[Value, Value], Value]:
@@ -630,8 +624,6 @@ def _truth(v: Value) -> bool | XLError:
         return v
     if isinstance(v, XLError):
         return v
-    if isinstance(v, bool):
-        return v
     if v is None:
         return False
     if isinstance(v, (int, float)):
@@ -682,8 +674,10 @@ def _compile_call(e: Call, args: list[Fn]) -> Fn:
         return lambda b, r: impl([f(b, r) for f in wrapped])
     if name == "MATCH":
         return _compile_match(e, args)
-    if name in ("SUMIFS", "COUNTIFS") and _single_plain_criterion(e):
-        return _compile_ifs_indexed(e, args)
+    if name in ("SUMIFS", "COUNTIFS"):
+        indexed = _compile_ifs_indexed(e, args)
+        if indexed is not None:
+            return indexed
     impl = _FUNCS[name]
     return lambda b, r: impl([f(b, r) for f in args])
 
@@ -881,9 +875,10 @@ def _lookup(a: list[Value]) -> Value:
     if not isinstance(res, list):
         res = [res]
     found = -1
-    for i, v in enumerate(arr):
-        if is_number(v) and is_number(x) and v <= x:
-            found = i
+    if is_number(x):
+        for i, v in enumerate(arr):
+            if is_number(v) and v <= x:
+                found = i
     if found < 0 or found >= len(res):
         return NA
     return res[found]
@@ -988,18 +983,16 @@ def _compile_match(e: Call, args: list[Fn]) -> Fn:
     return f_match
 
 
-def _single_plain_criterion(e: Call) -> bool:
-    """SUMIFS(sum, range, crit) or COUNTIFS(range, crit) over a sheet range."""
-    rng = e.args[1] if e.name == "SUMIFS" else e.args[0]
-    return len(e.args) == (3 if e.name == "SUMIFS" else 2) and isinstance(rng, Range)
-
-
-def _compile_ifs_indexed(e: Call, args: list[Fn]) -> Fn:
-    """SUMIFS/COUNTIFS with one criterion, through an index of the criteria range."""
+def _compile_ifs_indexed(e: Call, args: list[Fn]) -> Fn | None:
+    """SUMIFS(sum, range, crit) or COUNTIFS(range, crit) with one criterion over a
+    sheet range, through an index of that range; None for any other form."""
+    sumifs = e.name == "SUMIFS"
+    rng = e.args[1] if sumifs else e.args[0]
+    if len(e.args) != (3 if sumifs else 2) or not isinstance(rng, Range):
+        return None
     generic = _FUNCS[e.name]
-    rng = e.args[1] if e.name == "SUMIFS" else e.args[0]
-    fcrit = args[2] if e.name == "SUMIFS" else args[1]
-    fsum = args[0] if e.name == "SUMIFS" else None
+    fcrit = args[2] if sumifs else args[1]
+    fsum = args[0] if sumifs else None
 
     def f_ifs(b: Book, r: int) -> Value:
         c = _scalar(fcrit(b, r))
@@ -1060,15 +1053,21 @@ def criterion(c: Value) -> Callable[[Value], bool]:
     return lambda v: isinstance(v, str) and cmp(v.casefold())
 
 
-def _sumifs(a: list[Value]) -> Value:
-    target = a[0] if isinstance(a[0], list) else [a[0]]
-    keep = [True] * len(target)
-    for rng, c in zip(a[1::2], a[2::2]):
+def _matching(n: int, pairs: list[Value]) -> list[bool]:
+    """For positions 0..n-1: whether every (range, criterion) pair matches there."""
+    keep = [True] * n
+    for rng, c in zip(pairs[0::2], pairs[1::2]):
         rng = rng if isinstance(rng, list) else [rng]
         pred = criterion(_scalar(c))
-        for i in range(len(keep)):
+        for i in range(n):
             if keep[i] and not (i < len(rng) and pred(rng[i])):
                 keep[i] = False
+    return keep
+
+
+def _sumifs(a: list[Value]) -> Value:
+    target = a[0] if isinstance(a[0], list) else [a[0]]
+    keep = _matching(len(target), a[1:])
     total = 0.0
     for k, v in zip(keep, target):
         if k:
@@ -1080,15 +1079,7 @@ def _sumifs(a: list[Value]) -> Value:
 
 
 def _countifs(a: list[Value]) -> Value:
-    first = a[0] if isinstance(a[0], list) else [a[0]]
-    keep = [True] * len(first)
-    for rng, c in zip(a[0::2], a[1::2]):
-        rng = rng if isinstance(rng, list) else [rng]
-        pred = criterion(_scalar(c))
-        for i in range(len(keep)):
-            if keep[i] and not (i < len(rng) and pred(rng[i])):
-                keep[i] = False
-    return float(sum(keep))
+    return float(sum(_matching(len(a[0]) if isinstance(a[0], list) else 1, a)))
 
 
 _FUNCS: dict[str, Callable[[list[Value]], Value]] = {

@@ -19,15 +19,14 @@ from .engine import header_label, install_formulas, write_default_scales
 from .errors import ContractError
 from .formula import number_to_text
 from .layout import Layout, TableLayout
-from .numbers import Reading, read_number, read_realisasi, read_target, same_unit
+from .numbers import KOSONG, Reading, read_number, read_realisasi, read_target, same_unit
 from .reader import SourceSheet, SourceWorkbook, cell_name
 from .report import Issue, format_number, issue
 from .rules import GRADE_SCALES, KATEGORI_SCALES
 
 HEADER_SCAN_ROWS = 50
-_EMPTY = Reading("kosong")
 _TOTAL_ROW = re.compile(r"^\s*(jumlah|total)\b", re.I)
-_PERIODE = re.compile(r"^\s*(\d{4})\s*[-–—]\s*(\d{4})\s*$")
+PERIODE = re.compile(r"^\s*(\d{4})\s*[-–—]\s*(\d{4})\s*$")
 
 
 @dataclass
@@ -115,8 +114,8 @@ class _Interpreter:
         self.source = source
         self.contract = contract
         self.issues: list[Issue] = []
-        self.text_number_styles: list[tuple[Cell, str]] = []
-        self.grades: dict[str, dict[str, float]] = {}  # known once Skala is parsed
+        self._english_numbers: list[Cell] = []  # text numbers written 1,393,000
+        self._indonesian_numbers = False  # any written 1.393.000 or 2,5
         self._all_grades: set[str] = set()
         self._satuan: dict[str, str] = {}  # IKU kode (casefold) -> Satuan
 
@@ -155,11 +154,10 @@ class _Interpreter:
             )
         fields = self._locate_identity(ident)
         layout = Layout(c, tables, ident.name, fields)
-        used = {s.name: set() for s in [ident, *[sheets[k] for k in sheets]]}
+        used = {s.name: set() for s in [ident, *sheets.values()]}
         identity = self._parse_identity(ident, fields, used[ident.name])
         rows: dict[str, list[Row]] = {}
         grades, scales = self._parse_skala(sheets["skala"], tables, rows, used, skala_missing)
-        self.grades = grades
         self._all_grades = {g for scale in grades.values() for g in scale}
         for key in ("iku", "pk", "realisasi", "anggaran"):
             rows[key] = self._parse_rows(sheets[c.table(key).sheet], tables[key], used)
@@ -170,8 +168,7 @@ class _Interpreter:
         other = {}
         for s in [ident, *sheets.values()]:
             other[s.name] = {rc: v for rc, v in s.cells.items() if rc not in used[s.name]}
-        contract_sheets = {s.name for s in [ident, *sheets.values()]}
-        extra = [s for s in self.source.sheets if s.name not in contract_sheets]
+        extra = [s for s in self.source.sheets if s.name not in used]
         return Data(self.source, layout, identity, rows, other, extra, grades, scales, self.issues, skala_missing)
 
     def _locate(self, sh: SourceSheet, table: Table, missing: list[tuple[str, str]], default: bool) -> TableLayout:
@@ -285,7 +282,7 @@ class _Interpreter:
                     cell.written = year
                     if isinstance(raw, str):
                         self.issues.append(issue("teks-angka-diubah", sh.name, cell.a1, value=raw, expected=year))
-            elif f.type == "periode" and not _PERIODE.match(cell.text):
+            elif f.type == "periode" and not PERIODE.match(cell.text):
                 self.issues.append(issue("periode-tidak-valid", sh.name, cell.a1, value=raw))
             elif f.choices and _choice(cell.text, f.choices) is None:
                 self.issues.append(issue("pilihan-tidak-dikenal", sh.name, cell.a1, value=raw, column=f.label,
@@ -317,7 +314,7 @@ class _Interpreter:
 
     def _parse_rows(self, sh: SourceSheet, tl: TableLayout, used: dict) -> list[Row]:
         table = tl.table
-        inputs = [c for c in table.columns if not c.derived]
+        inputs = table.inputs
         input_cols = {tl.columns[c.key] for c in inputs}
         # a row whose input cells hold only spaces is as blank as an empty one
         rows_with_input = sorted({r for (r, c), v in sh.cells.items()
@@ -371,7 +368,7 @@ class _Interpreter:
         cell = Cell(sh.name, r, c, raw, raw, text=None if numeric else _text(raw))  # numbers use `reading`
         if raw is None:
             if numeric:
-                cell.reading = _EMPTY
+                cell.reading = KOSONG
             return cell
         if t == "kode":
             if isinstance(raw, (int, float)) and not isinstance(raw, bool):
@@ -407,13 +404,11 @@ class _Interpreter:
         return cell
 
     def _satuan_of(self, row: Row, table: Table) -> str | None:
-        if table.key == "anggaran":
+        if table.key in ("iku", "anggaran"):
             return row.text("satuan")
         if table.key in ("pk", "realisasi"):
             kode = row.text("kode")
             return self._satuan.get(kode.casefold()) if kode else None
-        if table.key == "iku":
-            return row.text("satuan")
         return None
 
     def _judge(self, cell: Cell, col: Column, row: Row, table: Table, percent: bool) -> None:
@@ -434,11 +429,10 @@ class _Interpreter:
             elif isinstance(raw, str):
                 cell.written = rd.value
                 if rd.style == "en":
-                    self.text_number_styles.append((cell, "en"))
-                else:
-                    if rd.style == "id":
-                        self.text_number_styles.append((cell, "id"))
-                    self.issues.append(issue("teks-angka-diubah", sheet, a1, value=raw, expected=rd.value))
+                    self._english_numbers.append(cell)
+                    return
+                self._indonesian_numbers |= rd.style == "id"
+                self.issues.append(issue("teks-angka-diubah", sheet, a1, value=raw, expected=rd.value))
         elif rd.kind == "ambigu":
             readings = " atau ".join(format_number(x) for x in rd.readings) or "dua nilai berbeda"
             hint = " atau ".join(_plain(x) for x in rd.readings)
@@ -480,15 +474,9 @@ class _Interpreter:
 
     def _flag_mixed_styles(self) -> None:
         """English-style numbers among Indonesian-style ones are read, but flagged."""
-        styles = {s for _c, s in self.text_number_styles}
-        for cell, style in self.text_number_styles:
-            if style == "en":
-                if "id" in styles:
-                    self.issues.append(issue("gaya-angka-campur", cell.sheet, cell.a1, value=cell.raw,
-                                             expected=cell.reading.value))
-                else:
-                    self.issues.append(issue("teks-angka-diubah", cell.sheet, cell.a1, value=cell.raw,
-                                             expected=cell.reading.value))
+        code = "gaya-angka-campur" if self._indonesian_numbers else "teks-angka-diubah"
+        for cell in self._english_numbers:
+            self.issues.append(issue(code, cell.sheet, cell.a1, value=cell.raw, expected=cell.reading.value))
 
 
 def pattern_key(col: int) -> str:

@@ -35,7 +35,7 @@ class Reading:
     detail: str | None = None  # short hint: "spasi", "pemisah", "ribuan", "rentang", "satuan"
 
 
-_KOSONG = Reading("kosong")
+KOSONG = Reading("kosong")  # no value: empty, "-", "n/a", ...
 _TEKS = Reading("teks")
 # Digits are ASCII only: float() would accept other scripts' digits, int() not all of them.
 _CURRENCY = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
@@ -111,10 +111,10 @@ def _candidates(reading: Reading) -> tuple[float, ...]:
 def _read_text(text: str, money: bool) -> Reading:
     """read_number for a cleaned text."""
     if text.lower() in NO_VALUE_MARKERS:
-        return _KOSONG
+        return KOSONG
     text = _strip_currency(text)
     if text.lower() in NO_VALUE_MARKERS:  # `Rp. -`
-        return _KOSONG
+        return KOSONG
     negative = False
     if paren := _PARENS.match(text):
         negative, text = True, _strip_currency(paren.group(1))
@@ -147,12 +147,12 @@ def read_number(raw: object, money: bool = False) -> Reading:
     """One cell value as a number. `money`: the column holds rupiah (Pagu,
     Realisasi Anggaran), so `1.393` is 1393, not a decimal with three places."""
     if raw is None:
-        return _KOSONG
+        return KOSONG
     if isinstance(raw, bool):
         return _TEKS
     if isinstance(raw, Real):
         value = float(raw)
-        return _KOSONG if math.isnan(value) else Reading("angka", value=value)
+        return KOSONG if math.isnan(value) else Reading("angka", value=value)
     if not isinstance(raw, str):
         return _TEKS
     return _read_text(_clean(raw), money)
@@ -183,7 +183,7 @@ def _read_goal(raw: object, grades: Collection[str], ranges: bool) -> Reading:
         return read_number(raw)
     text = _clean(raw)
     if text.lower() in NO_VALUE_MARKERS:
-        return _KOSONG
+        return KOSONG
     known = {g.strip().casefold() for g in grades}
     if text.casefold() in known:
         return Reading("predikat", grade=text)

@@ -172,12 +172,22 @@ _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 # Excel, LibreOffice, XlsxWriter and openpyxl all write r= first in <c> and <row>.
 _FORMULA_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f\b')
 _ROW = re.compile(r'<row r="(\d+)"')
-_A1 = re.compile(r"^([A-Z]+)(\d+)$")
 _BUILTIN_PERCENT = {9, 10}
 
 
 def _attrs(text: str) -> dict[str, str]:
     return {k.split(":")[-1]: html.unescape(v) for k, v in _ATTR.findall(text)}
+
+
+def _relationships(rels: str, folder: str) -> list[dict[str, str]]:
+    """The relationships of a part (attributes), each with `path`: its target inside the zip."""
+    out = []
+    for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
+        a = _attrs(m.group(1))
+        t = a.get("Target", "")
+        a["path"] = t.lstrip("/") if t.startswith("/") else posixpath.normpath(f"{folder}/{t}")
+        out.append(a)
+    return out
 
 
 def _col_index(letters: str) -> int:
@@ -197,11 +207,7 @@ def _xlsx_facts(data: bytes, source: SourceWorkbook) -> None:
         names = set(z.namelist())
         wb_xml = z.read("xl/workbook.xml").decode("utf-8")
         rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-        targets = {}
-        for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
-            a = _attrs(m.group(1))
-            t = a.get("Target", "")
-            targets[a.get("Id")] = t.lstrip("/") if t.startswith("/") else "xl/" + t
+        targets = {a.get("Id"): a["path"] for a in _relationships(rels, "xl")}
         percent_xf: set[int] = set()
         if "xl/styles.xml" in names:
             styles = z.read("xl/styles.xml").decode("utf-8")
@@ -258,21 +264,19 @@ _ANCHOR = re.compile(r"<(?:\w+:)?(?:twoCellAnchor|oneCellAnchor|absoluteAnchor)\
 
 def _lost_objects(rels: str, z: zipfile.ZipFile, folder: str) -> list[str]:
     found = []
-    for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
-        a = _attrs(m.group(1))
+    for a in _relationships(rels, folder):
         kind = re.search(r"/relationships/(\w+)$", a.get("Type", ""))
         what = _LOST.get(kind.group(1)) if kind else None
         if not what or what in found:
             continue
-        if kind.group(1) == "drawing" and not _has_anchor(z, folder, a.get("Target", "")):
+        if kind.group(1) == "drawing" and not _has_anchor(z, a["path"]):
             continue  # LibreOffice writes an empty drawing part for every sheet
         found.append(what)
     return found
 
 
-def _has_anchor(z: zipfile.ZipFile, folder: str, target: str) -> bool:
+def _has_anchor(z: zipfile.ZipFile, path: str) -> bool:
     """Whether a drawing part holds any chart, picture or shape."""
-    path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"{folder}/{target}")
     try:
         return bool(_ANCHOR.search(z.read(path).decode("utf-8", "replace")))
     except KeyError:

@@ -108,7 +108,6 @@ class Issue:
     value: str | None
     expected: str | None
     message: str
-    file: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
