@@ -146,7 +146,7 @@ def check_grades(data: Data) -> Iterator[Issue]:
                     continue
                 if scale is None or rd.grade.strip().casefold() not in scale:
                     yield issue("predikat-tidak-dikenal", cell.sheet, cell.a1, value=rd.grade, satuan=satuan or "-")
-                elif negatif and "target" in key:
+                elif negatif and ("target" in key or key.startswith("@")):  # @: a Target Renstra year
                     yield issue("predikat-pada-negatif", cell.sheet, cell.a1, value=rd.grade)
 
 
@@ -157,8 +157,8 @@ def effective_target(row: Row) -> Cell:
 
 
 def check_targets(data: Data) -> Iterator[Issue]:
-    pk = {code_key(r.get("kode")): r for r in _rows(data, "pk")}
-    for r in pk.values():
+    pk = code_index(data, "pk")  # of a repeated code the first row, as the formulas find it
+    for r in _rows(data, "pk"):
         t = effective_target(r)
         if t.number == 0:
             yield issue("target-nol", t.sheet, t.a1)

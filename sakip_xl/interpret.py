@@ -99,8 +99,8 @@ class Data:
 
     @property
     def tahun(self) -> int | None:
-        v = self.field("tahun")
-        return int(v) if isinstance(v, (int, float)) and 1900 <= v <= 2200 else None
+        """Tahun Kinerja, when it is a valid year (the rule the check `tahun-tidak-valid` applies)."""
+        return _year(self.field("tahun"))
 
 
 def interpret(source: SourceWorkbook, contract: Contract | None = None) -> Data:

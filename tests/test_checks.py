@@ -613,6 +613,31 @@ def test_target_zero(tmp_path):
     assert i.severity == "peringatan"
 
 
+def test_target_zero_on_a_repeated_code_is_found_on_the_row_the_formulas_use(tmp_path):
+    f = clean_filling()
+    row(f, "pk", "1.1")["Target"] = 0  # row 5; MATCH finds this first row of code 1.1
+    f.tables["pk"].append({"Kode": "1.1", "Target": 100})  # row 7, a second 1.1
+    report = check(tmp_path, f)
+    the_issue(report, "target-nol", "PK", "D5")
+    the_issue(report, "kode-ganda", "PK", "A7")
+
+
+def test_grade_in_a_target_renstra_column_of_a_negatif_indicator(tmp_path):
+    f = clean_filling()
+    row(f, "iku", "1.2").update({"Satuan": "Predikat SAKIP", "Target Renstra 2024": "BB"})  # 1.2 is Negatif
+    row(f, "pk", "1.2")["Target"] = 8
+    found = [(i.sheet, i.value) for i in check(tmp_path, f).issues if i.code == "predikat-pada-negatif"]
+    assert found == [("IKU", "BB")]
+
+
+def test_a_year_with_decimals_is_no_year(tmp_path):
+    f = clean_filling()
+    f.identity["Tahun Kinerja"] = 2023.5
+    checked = check_workbook(write(tmp_path, f))
+    assert checked.data.tahun is None  # the same rule as the finding below: not 2023
+    assert any(i.code == "tahun-tidak-valid" for i in checked.report.issues)
+
+
 # ---------------------------------------------------------------- budget
 
 
