@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 
 from .book import Book
 from .checks import BudgetTree, Node, code_index, code_key
-from .formula import IF, Cell, Expr, Mapped, RowCell, eq, fn, resolve
+from .formula import IF, Cell, Expr, Mapped, RowCell, cat, eq, fn, resolve
 from .interpret import Data, Row
+from .report import Issue, format_number
+from .trust import flagged_indicators, reason
 from .layout import Layout
-from .rules import (DEFAULT_CAP, DEFAULT_EFFICIENCY, average_of, capped, count_of, difference_of, efisiensi_of,
-                    kategori_of, penyerapan_of, rollup, setting, sum_of)
+from .rules import (BUDGET_MONEY, DEFAULT_CAP, DEFAULT_EFFICIENCY, average_of, capped, count_of, difference_of,
+                    efisiensi_of, kategori_of, penyerapan_of, setting, total_of)
 
 CAPAIAN, PERBANDINGAN, EFISIENSI, REKAP = "Capaian", "Perbandingan", "Efisiensi", "Rekap Anggaran"
 
@@ -116,6 +118,7 @@ class Summary:
     cap: Cell  # Batas Capaian in force
     iku_count: Cell
     iku_with_capaian: Cell
+    iku_excluded: int  # IKU indicators left out of the average: their capaian rests on a galat
     iku_average: Cell
     iku_kategori: Cell
     total_pagu: Cell
@@ -129,63 +132,81 @@ class Summary:
 class Chapter3:
     sheets: list[OutputSheet]
     summary: Summary
+    budget_rows: dict[int, int]  # Anggaran row -> its Rekap Anggaran row (programs, kegiatan, sub kegiatan)
 
 
-def build_chapter3(data: Data, book: Book, tree: BudgetTree, full: bool = True) -> Chapter3:
+def build_chapter3(data: Data, book: Book, tree: BudgetTree, issues: list[Issue], full: bool = True) -> Chapter3:
     """Add the chapter-III sheets to the book; return how to format them and where the
-    headline figures are. Without `full`, only what those figures need is built."""
+    headline figures are. Without `full`, only what those figures need is built.
+    Indicators whose capaian rests on a galat among `issues` are shown, marked, and
+    left out of averages and charts."""
     realisasi_by_code = code_index(data, "realisasi")
     indicators = [r for r in data.rows["iku"] if code_key(r.get("kode"))]
-    rekap, (pagu, realisasi, penyerapan) = _rekap(data, book, tree)
-    capaian, (cap, count, with_capaian, average, kategori) = _capaian(data, book, indicators, realisasi_by_code,
-                                                                      full)
+    flagged = flagged_indicators(data, issues)
+    rekap, (pagu, realisasi, penyerapan), budget_rows = _rekap(data, book, tree)
+    capaian, (cap, count, with_capaian, excluded, average, kategori) = _capaian(
+        data, book, indicators, realisasi_by_code, full, flagged)
     efisiensi, (overall, metode) = _efisiensi(data, book, indicators, realisasi_by_code, average,
-                                               (pagu, realisasi), full)
+                                               (pagu, realisasi), full, tree, flagged)
     sheets = [capaian, efisiensi, rekap]
     if full:
         sheets.insert(1, _perbandingan(data, book, indicators, realisasi_by_code))
-    return Chapter3(sheets, Summary(cap, count, with_capaian, average, kategori, pagu, realisasi, penyerapan,
-                                    overall, metode))
+    return Chapter3(sheets, Summary(cap, count, with_capaian, excluded, average, kategori, pagu, realisasi,
+                                    penyerapan, overall, metode), budget_rows)
 
 
 # ---------------------------------------------------------------- Capaian
 
 
-def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, Row], full: bool):
+def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, Row], full: bool,
+             flagged: dict[str, list[Issue]]):
     layout = data.layout
-    spec = OutputSheet(CAPAIAN, [5, 10, 9, 34, 34, 10, 6, 11, 11, 11, 11, 14, 9],
-                       number_formats={9: "persen", 10: "persen", 12: "persen"}, wrap={3, 4})
+    spec = OutputSheet(CAPAIAN, [5, 10, 9, 34, 34, 10, 6, 11, 11, 11, 11, 14, 9, 34],
+                       number_formats={9: "persen", 10: "persen", 12: "persen"}, wrap={3, 4, 13})
     s = _Sheet(book, layout, spec)
     s.text(0, 0, f"Capaian Kinerja {_title(data)}")
     spec.titles.append(0)
     s.text(1, 0, "Batas capaian saat dirata-rata:")
     cap = s.formula(1, 3, setting("batas_capaian", DEFAULT_CAP))
     s.header(3, ["No", "Kode", "Jenis", "Tujuan/Sasaran", "Indikator Kinerja", "Satuan", "IKU", "Target",
-                 "Realisasi", "Capaian (%)", "Capaian Dihitung (%)", "Kategori", "Acuan (%)"])
+                 "Realisasi", "Capaian (%)", "Capaian Dihitung (%)", "Kategori", "Acuan (%)", "Catatan"])
     r = 4
     spec.first_data_row = r
     from_iku, from_real = _row_maps(indicators, by_code, r)
     iku_rows: list[Cell] = []
-    groups: dict[tuple[str, str], tuple[Row, list[Cell]]] = {}  # per tujuan/sasaran: first indicator, cells
+    excluded = 0  # IKU indicators whose capaian rests on a galat: shown, marked, not averaged
+    trusted: dict[int, int] = {}  # output row -> itself, for the averaged column
+    groups: dict[tuple[str, str], tuple[Row, list[Cell], int]] = {}  # first indicator, cells, how many
     for n, ind in enumerate(indicators, 1):
         s.text(r, 0, n)
         s.text(r, 12, 100)
-        counted = Cell(CAPAIAN, r, 10)  # the capaian as averaged, capped
-        if (ind.text("iku") or "").casefold() != "tidak":
-            iku_rows.append(counted)
+        is_iku = (ind.text("iku") or "").casefold() != "tidak"
         key = ((ind.text("jenis") or "").casefold(), (ind.text("pernyataan") or "").casefold())
-        groups.setdefault(key, (ind, []))[1].append(counted)
+        first, cells, count = groups.get(key, (ind, [], 0))
+        galat = flagged.get(code_key(ind.get("kode")) or "")
+        if galat:
+            s.text(r, 13, f"Tidak dirata-rata dan tidak digrafikkan: {reason(galat)}.")
+            excluded += is_iku
+        else:
+            counted = Cell(CAPAIAN, r, 10)  # the capaian as averaged, capped
+            trusted[r] = r
+            cells.append(counted)
+            if is_iku:
+                iku_rows.append(counted)
+        groups[key] = (first, cells, count + 1)
         r += 1
     for c, key in ((1, "kode"), (2, "jenis"), (3, "pernyataan"), (4, "indikator"), (5, "satuan")):
         s.column(c, blank_or(_src(layout, "iku", key)), from_iku)
     s.column(6, IF(eq(fn("TRIM", _src(layout, "iku", "iku")), "Tidak"), "Tidak", "Ya"), from_iku)
     for c, key in ((7, "target_berlaku"), (8, "realisasi_berlaku"), (9, "capaian"), (11, "kategori")):
         s.column(c, blank_or(_src(layout, "realisasi", key)), from_real)
-    s.column(10, capped(s.here(9)), {row: row for row in from_iku})
+    s.column(10, capped(s.here(9)), trusted)
     last = r - 1
     if full and indicators:
-        spec.charts.append(Chart("Capaian per Indikator (%)", (1, 4, last),
-                                 [("Capaian (%)", 9, 4, last, "column"), ("Acuan 100%", 12, 4, last, "line")],
+        left_out = len(indicators) - len(trusted)
+        title = "Capaian per Indikator (%)" + (f", tanpa {left_out} indikator bergalat" if left_out else "")
+        spec.charts.append(Chart(title, (1, 4, last),
+                                 [("Capaian Dihitung (%)", 10, 4, last, "column"), ("Acuan 100%", 12, 4, last, "line")],
                                  (r + 1, 1)))
         r += 18
     if full:
@@ -194,16 +215,20 @@ def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, R
     s.text(r, 0, "Rata-rata Capaian Indikator Kinerja Utama (IKU)")
     spec.titles.append(r)
     r += 1
-    s.header(r, ["", "", "", "Keterangan", "Jumlah Indikator IKU", "Indikator dengan Capaian", "", "", "",
-                 "Rata-rata Capaian (%)", "", "Kategori"])
+    s.header(r, ["", "", "", "Keterangan", "Jumlah Indikator IKU", "Indikator dengan Capaian",
+                 "Dikecualikan karena Galat", "", "", "Rata-rata Capaian (%)", "", "Kategori", "", "Catatan"])
     r += 1
     s.text(r, 3, "Seluruh IKU")
-    s.text(r, 4, len(iku_rows))
+    s.text(r, 4, len(iku_rows) + excluded)
     count = s.formula(r, 5, count_of(iku_rows) if iku_rows else fn("SUM", 0))
+    s.text(r, 6, excluded)
     average = s.formula(r, 9, average_of(iku_rows) if iku_rows else IF(True, "", ""))
     kategori = s.formula(r, 11, kategori_of(average))
+    if excluded:
+        s.text(r, 13, f"{excluded} indikator IKU tidak dirata-rata karena capaiannya bersandar pada galat "
+                      "(lihat kolom Catatan di atas dan lembar Pemeriksaan).")
     spec.totals.append(r)
-    return spec, (cap, Cell(CAPAIAN, r, 4), count, average, kategori)
+    return spec, (cap, Cell(CAPAIAN, r, 4), count, excluded, average, kategori)
 
 
 def _groups(s: _Sheet, layout: Layout, groups: dict, r: int) -> int:
@@ -213,15 +238,16 @@ def _groups(s: _Sheet, layout: Layout, groups: dict, r: int) -> int:
     s.spec.titles.append(r)
     r += 1
     s.header(r, ["No", "Jenis", "", "Tujuan/Sasaran", "Jumlah Indikator", "Indikator dengan Capaian",
-                 "", "", "", "Rata-rata Capaian (%)", "", "Kategori"])
+                 "Dikecualikan karena Galat", "", "", "Rata-rata Capaian (%)", "", "Kategori"])
     r += 1
-    for n, (ind, cells) in enumerate(groups.values(), 1):
+    for n, (ind, cells, count) in enumerate(groups.values(), 1):
         s.text(r, 0, n)
         s.formula(r, 1, blank_or(_input(layout, "iku", ind.row, "jenis")))
         s.formula(r, 3, blank_or(_input(layout, "iku", ind.row, "pernyataan")))
-        s.text(r, 4, len(cells))
-        s.formula(r, 5, count_of(cells))
-        avg = s.formula(r, 9, average_of(cells))
+        s.text(r, 4, count)
+        s.formula(r, 5, count_of(cells) if cells else fn("SUM", 0))
+        s.text(r, 6, count - len(cells))
+        avg = s.formula(r, 9, average_of(cells) if cells else IF(True, "", ""))
         s.formula(r, 11, kategori_of(avg))
         r += 1
     return r
@@ -265,11 +291,11 @@ def _perbandingan(data: Data, book: Book, indicators: list[Row], by_code: dict[s
 
 
 def _efisiensi(data: Data, book: Book, indicators: list[Row], by_code: dict[str, Row], average: Cell,
-               total: tuple[Cell, Cell], full: bool):
+               total: tuple[Cell, Cell], full: bool, tree: BudgetTree, flagged: dict[str, list[Issue]]):
     layout = data.layout
-    spec = OutputSheet(EFISIENSI, [5, 10, 40, 11, 17, 17, 11, 12, 14],
+    spec = OutputSheet(EFISIENSI, [5, 10, 40, 11, 17, 17, 11, 12, 14, 40],
                        number_formats={3: "persen", 4: "rupiah", 5: "rupiah", 6: "persen", 7: "desimal"},
-                       wrap={2})
+                       wrap={2, 9})
     s = _Sheet(book, layout, spec)
     s.text(0, 0, f"Efisiensi Penggunaan Sumber Daya {_title(data)}")
     spec.titles.append(0)
@@ -278,7 +304,7 @@ def _efisiensi(data: Data, book: Book, indicators: list[Row], by_code: dict[str,
     s.text(2, 0, "Selisih = capaian - penyerapan (poin); Indeks = capaian / penyerapan (efisien bila >= 1); "
                  "Sisa Anggaran = 100 - penyerapan, hanya bila capaian >= 100.")
     s.header(3, ["No", "Kode", "Indikator Kinerja", "Capaian (%)", "Pagu (Rp)", "Realisasi Anggaran (Rp)",
-                 "Penyerapan (%)", "Efisiensi", "Metode"])
+                 "Penyerapan (%)", "Efisiensi", "Metode", "Catatan"])
     r = 4
     spec.first_data_row = r
     if full:
@@ -292,6 +318,14 @@ def _efisiensi(data: Data, book: Book, indicators: list[Row], by_code: dict[str,
                        (6, "penyerapan_terkait"), (7, "efisiensi")):
             s.column(c, blank_or(_src(layout, "realisasi", key)), from_real)
         s.column(8, method, {row: row for row in from_iku})
+        notes = _budget_notes(data, book, tree)
+        for out, ind in zip(from_iku, indicators):
+            code = code_key(ind.get("kode")) or ""
+            text = " ".join(t for t in (
+                f"Efisiensi tidak dipercaya: {reason(flagged[code])}." if code in flagged else "",
+                notes.get(code, "")) if t)
+            if text:
+                s.text(out, 9, text)
     s.text(r, 2, "Keseluruhan: rata-rata capaian IKU terhadap penyerapan seluruh anggaran")
     cap = s.formula(r, 3, blank_or(average))
     pagu = s.formula(r, 4, blank_or(total[0]))
@@ -303,19 +337,65 @@ def _efisiensi(data: Data, book: Book, indicators: list[Row], by_code: dict[str,
     return spec, (overall, method)
 
 
+def _budget_notes(data: Data, book: Book, tree: BudgetTree) -> dict[str, str]:
+    """Indicator code -> where the money of its linked budget rows comes from, when
+    not simply from their own cells (the efficiency rests on these amounts)."""
+    tl = data.layout.tables["anggaran"]
+    out: dict[str, list[str]] = {}
+    for node in tree.nodes:
+        code = code_key(node.row.get("kode_indikator"))
+        if code is None:
+            continue
+        for key, label in MONEY_NOTES:
+            own = node.own(key)
+            used = book.value(tl.sheet, node.row.row, tl.columns[BUDGET_MONEY[key]])
+            kode = node.row.text("kode") or node.row.get("kode").a1
+            if not isinstance(used, (int, float)):
+                note = f"{label} {kode} tidak dapat diukur (kosong)."
+            elif own is None and node.children:
+                note = f"{label} {kode} dijumlah dari rinciannya ({format_number(used)})."
+            elif own is not None and abs(own - used) > 0.005:
+                note = (f"{label} {kode} yang diisi ({format_number(own)}) berbeda dari jumlah rinciannya; "
+                        f"dipakai jumlah rincian ({format_number(used)}).")
+            else:
+                continue
+            out.setdefault(code, []).append(note)
+    return {code: " ".join(notes) for code, notes in out.items()}
+
+
 # ---------------------------------------------------------------- Rekap Anggaran
+
+MONEY_NOTES = (("pagu", "Pagu"), ("realisasi_anggaran", "Realisasi"))
+
+
+def _money_note(layout: Layout, key: str, label: str) -> Expr:
+    """Where a budget row's amount comes from, when not simply from its own cell."""
+    own, used = _src(layout, "anggaran", key), _src(layout, "anggaran", BUDGET_MONEY[key])
+    return IF(fn("ISNUMBER", own),
+              IF(eq(fn("ROUND", own - used, 2), 0), "",
+                 f"{label} yang diisi berbeda dari jumlah rinciannya; dipakai jumlah rincian."),
+              IF(fn("ISNUMBER", used), f"{label} dijumlah dari rinciannya.", f"{label} tidak dapat diukur (kosong)."))
+
+
+def cat_notes(notes: list[Expr]) -> Expr:
+    """Notes joined with a space, the empty ones left out."""
+    out = notes[0]
+    for note in notes[1:]:
+        out = IF(eq(out, ""), note, IF(eq(note, ""), out, cat(cat(out, " "), note)))
+    return out
+
 
 
 def _rekap(data: Data, book: Book, tree: BudgetTree):
     layout = data.layout
-    spec = OutputSheet(REKAP, [20, 13, 50, 17, 17, 17, 11, 16],
+    spec = OutputSheet(REKAP, [20, 13, 50, 17, 17, 17, 11, 16, 30],
                        number_formats={3: "rupiah", 4: "rupiah", 5: "rupiah", 6: "persen", 7: "rupiah"},
-                       wrap={2}, text_col=2)
+                       wrap={2, 8}, text_col=2)
     s = _Sheet(book, layout, spec)
     s.text(0, 0, f"Realisasi Anggaran {_title(data)}")
     spec.titles.append(0)
     s.header(3, ["Kode", "Jenis", "Uraian", "Pagu Awal (Rp)", "Pagu (Rp)", "Realisasi (Rp)", "Penyerapan (%)",
-                 "Sisa Anggaran (Rp)"])
+                 "Sisa Anggaran (Rp)", "Keterangan"])
     money = (("pagu_awal", 3), ("pagu", 4), ("realisasi_anggaran", 5))
     where: dict[int, int] = {}  # id(node) -> rekap row
     order: list[Node] = []
@@ -334,26 +414,21 @@ def _rekap(data: Data, book: Book, tree: BudgetTree):
         where[id(node)] = r
         r += 1
     from_anggaran = {where[id(n)]: n.row.row for n in order}
+    from_anggaran_rows = {n.row.row: where[id(n)] for n in order}
     for c, key in ((0, "kode"), (1, "jenis"), (2, "uraian")):
         s.column(c, blank_or(_src(layout, "anggaran", key)), from_anggaran)
-    leaves = {where[id(n)]: n.row.row for n in order if not n.children}
-    for key, c in money:
-        s.column(c, rollup(_src(layout, "anggaran", key), []), leaves)
+    for key, c in money:  # each row's money as the Anggaran sheet rolls it up: blank is never 0
+        s.column(c, blank_or(_src(layout, "anggaran", BUDGET_MONEY[key])), from_anggaran)
+    s.column(8, cat_notes([_money_note(layout, key, label) for key, label in MONEY_NOTES]), from_anggaran)
     for node in order:
-        rr = where[id(node)]
-        spec.indent[rr] = node.level - 1
-        if not node.children:
-            continue
-        for key, c in money:
-            kids = [Cell(REKAP, where[id(k)], c) if id(k) in where
-                    else _input(layout, "anggaran", k.row.row, key) for k in node.children]
-            s.formula(rr, c, rollup(_input(layout, "anggaran", node.row.row, key), kids))
+        spec.indent[where[id(node)]] = node.level - 1
     total_row = r
     s.text(total_row, 2, "JUMLAH")
     for _key, c in money:
-        tops = [Cell(REKAP, where[id(n)], c) for n in tree.roots if id(n) in where]
-        s.formula(total_row, c, IF(eq(count_of(tops), 0), "", sum_of(tops))
-                  if tops else fn("SUM", 0))
+        s.formula(total_row, c, total_of([Cell(REKAP, where[id(n)], c) for n in tree.roots if id(n) in where]))
+    s.formula(total_row, 8, IF(fn("AND", fn("ISNUMBER", Cell(REKAP, total_row, 4)),
+                                  fn("ISNUMBER", Cell(REKAP, total_row, 5))), "",
+                               "Jumlah tidak dihitung: ada program yang anggarannya tidak dapat diukur."))
     own_rows = {row: row for row in [*from_anggaran, total_row]}
     pagu, real = s.here(4), s.here(5)
     s.column(6, penyerapan_of(pagu, real), own_rows)
@@ -373,4 +448,4 @@ def _rekap(data: Data, book: Book, tree: BudgetTree):
                 s.formula(r, c, blank_or(Cell(REKAP, where[id(n)], c)))
         spec.charts.append(Chart("Penyerapan Anggaran per Program (%)", (2, first, r),
                                  [("Penyerapan (%)", 6, first, r, "bar")], (r + 2, 0)))
-    return spec, (Cell(REKAP, total_row, 4), Cell(REKAP, total_row, 5), Cell(REKAP, total_row, 6))
+    return spec, (Cell(REKAP, total_row, 4), Cell(REKAP, total_row, 5), Cell(REKAP, total_row, 6)), from_anggaran_rows

@@ -12,23 +12,38 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from .book import Book
+from .formula import NUM, XLError
 from .interpret import PERIODE, Cell, Data, Row
 from .numbers import read_number
+from .reader import cell_name
 from .report import Issue, format_number, issue
-from .rules import IMPLAUSIBLE_RATIO
+from .rules import BUDGET_LEVELS, BUDGET_MONEY, IMPLAUSIBLE_RATIO, budget_parents
 
-LEVELS = {"program": 1, "kegiatan": 2, "sub kegiatan": 3, "rekening": 4}
-MONEY = ("pagu_awal", "pagu", "realisasi_anggaran")
+MONEY = tuple(BUDGET_MONEY)
 
 
 def run_checks(data: Data, book: Book, tree: BudgetTree) -> list[Issue]:
-    out: list[Issue] = []
+    out: list[Issue] = list(check_filled(data, book))
     for check in (check_codes, check_identity, check_grades, check_targets, check_scales):
         out.extend(check(data))
     out.extend(check_budget(data, tree))
     out.extend(check_realisasi_present(data, book))
     out.extend(check_overwritten(data, book))
+    out.extend(check_overflow(data, book))
     return out
+
+
+def check_overflow(data: Data, book: Book) -> Iterator[Issue]:
+    """Every number is computed or reported: a derived cell whose result passes the
+    largest double (#NUM!, e.g. two quarters of 1,7E+308 summed) is a galat at that cell."""
+    for table in ("realisasi", "anggaran"):
+        tl = data.layout.tables[table]
+        for r in _rows(data, table):
+            for col in tl.table.derived:
+                c = tl.columns.get(col.key)
+                v = book.value(tl.sheet, r.row, c) if c is not None and not col.hidden else None
+                if isinstance(v, XLError) and v.code == NUM.code:
+                    yield issue("hasil-melampaui-batas", tl.sheet, cell_name(r.row, c), column=col.label)
 
 
 def code_key(cell: Cell | None) -> str | None:
@@ -79,6 +94,27 @@ def check_codes(data: Data) -> Iterator[Issue]:
     for k, r in known.items():
         if k not in with_target:
             yield issue("target-pk-tidak-ada", r.get("kode").sheet, r.get("kode").a1, value=r.get("kode").written)
+
+
+def check_filled(data: Data, book: Book) -> Iterator[Issue]:
+    """An unfilled or nearly empty workbook is a problem, not a clean report: no
+    indicator, no PK target or no realisasi at all is a galat naming what is missing."""
+    iku = code_index(data, "iku")
+    if not iku:
+        yield _unfilled(data, "iku", "belum ada satu pun indikator (Kode, Tujuan/Sasaran, Indikator Kinerja)")
+    if not any(not (r.get("target").empty and r.get("target_perubahan").empty) for r in _rows(data, "pk")
+               if code_key(r.get("kode")) is not None):
+        yield _unfilled(data, "pk", "belum ada satu pun target Perjanjian Kinerja")
+    tl = data.layout.tables["realisasi"]
+    if not any(isinstance(book.value(tl.sheet, r.row, tl.columns["realisasi_berlaku"]), (int, float))
+               or (r.get("realisasi") is not None and not r.get("realisasi").empty)
+               for r in _rows(data, "realisasi") if code_key(r.get("kode")) is not None):
+        yield _unfilled(data, "realisasi", "belum ada satu pun realisasi indikator")
+
+
+def _unfilled(data: Data, table: str, what: str) -> Issue:
+    tl = data.layout.tables[table]
+    return issue("belum-diisi", tl.sheet, cell_name(tl.first_row, tl.columns["kode"]), what=what)
 
 
 def check_realisasi_present(data: Data, book: Book) -> Iterator[Issue]:
@@ -286,27 +322,25 @@ class BudgetTree:
 def budget_tree(data: Data) -> BudgetTree:
     """Program > Kegiatan > Sub Kegiatan > Rekening from row order: each row belongs
     to the nearest row above it of a higher level (Permendagri 90/2019 hierarchy)."""
+    rows = _rows(data, "anggaran")
+    levels = [BUDGET_LEVELS.get((r.text("jenis") or "").casefold()) for r in rows]
     roots: list[Node] = []
     nodes: list[Node] = []
     orphans: list[Node] = []
-    stack: list[Node] = []
-    totals = [r for r in data.rows.get("anggaran", []) if r.is_total]
-    for r in _rows(data, "anggaran"):
-        level = LEVELS.get((r.text("jenis") or "").casefold())
+    at: dict[int, Node] = {}
+    for i, (r, level, parent) in enumerate(zip(rows, levels, budget_parents(levels))):
         if level is None:
             continue
-        node = Node(r, level)
+        node = at[i] = Node(r, level)
         nodes.append(node)
-        while stack and stack[-1].level >= level:
-            stack.pop()
-        if stack:
-            node.parent = stack[-1]
-            stack[-1].children.append(node)
-        else:
+        if parent is None:
             roots.append(node)
             if level > 1:
                 orphans.append(node)
-        stack.append(node)
+        else:
+            node.parent = at[parent]
+            at[parent].children.append(node)
+    totals = [r for r in data.rows.get("anggaran", []) if r.is_total]
     return BudgetTree(roots, nodes, totals, orphans)
 
 

@@ -1,4 +1,4 @@
-"""The workbook contract v1, loaded from `workbook_templates/contract.toml`.
+"""The workbook contract v1, loaded from `sakip_xl/workbook_templates/contract.toml`.
 
 The contract names every sheet, table, column and Identitas field of the
 standard LKjIP workbook, with its type, whether it is required, its allowed
@@ -12,8 +12,8 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
-from pathlib import Path
+
+from .resources import template_file
 
 INPUT_TYPES = frozenset(
     {"teks", "kode", "pilihan", "tahun", "periode", "target", "realisasi", "angka", "rupiah"}
@@ -21,14 +21,6 @@ INPUT_TYPES = frozenset(
 DERIVED = "turunan"
 #: Input types whose cells hold numbers (possibly typed as text).
 NUMERIC_TYPES = frozenset({"target", "realisasi", "angka", "rupiah"})
-
-
-def templates_dir() -> Path:
-    """The folder holding contract.toml and the generated standard workbook."""
-    try:
-        return Path(str(files("sakip_xl.workbook_templates")))
-    except ModuleNotFoundError:  # source checkout or a lenient editable install
-        return Path(__file__).resolve().parent.parent / "workbook_templates"
 
 
 @dataclass(frozen=True)
@@ -319,5 +311,4 @@ def _validate(contract: Contract) -> None:
 @cache
 def load_contract() -> Contract:
     """The contract shipped with this package."""
-    with open(templates_dir() / "contract.toml", "rb") as fh:
-        return parse_contract(tomllib.load(fh))
+    return parse_contract(tomllib.loads(template_file("contract.toml").read_text(encoding="utf-8")))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from .book import Book
 from .contract import Contract
-from .formula import Fn, compile_expr, render, resolve
+from .formula import Cell, Fn, compile_expr, render, resolve
 from .layout import Layout, TableLayout
-from .rules import GRADE_SCALES, KATEGORI_SCALES, build_rule
+from .rules import BUDGET_MONEY, GRADE_SCALES, KATEGORI_SCALES, build_rule, rollup
 from .writer import petunjuk_text
 
 
@@ -41,6 +41,20 @@ def install_formulas(book: Book, layout: Layout) -> None:
                     _COMPILED.clear()
                 compiled = _COMPILED[key] = (compile_expr(expr), render(expr, tl.sheet))
             book.set_compiled_column(tl.sheet, tl.columns[col.key], *compiled, tl.first_row, tl.last_row)
+
+
+def install_rollups(book: Book, layout: Layout, children: dict[int, list[int]]) -> None:
+    """Give each Anggaran row that has sub-rows (sheet row -> its sub-rows) the
+    rollup of its own amount and theirs in the money helper columns; the other
+    rows keep the column formula (their own amount, or nothing)."""
+    tl = layout.tables["anggaran"]
+    for own_key, helper_key in BUDGET_MONEY.items():
+        if helper_key not in tl.columns:
+            continue
+        own, helper = tl.columns[own_key], tl.columns[helper_key]
+        for row, kids in children.items():
+            book.set_formula(tl.sheet, row, helper,
+                             rollup(Cell(tl.sheet, row, own), [Cell(tl.sheet, k, helper) for k in kids]))
 
 
 def header_label(col_label: str, year_offset: int | None, tahun: int | None) -> str:

@@ -15,8 +15,9 @@ from pathlib import Path
 from .book import Book
 from .contract import Contract, load_contract, normalize_label
 from .errors import UsageError
-from .engine import first_own_row
+from .engine import first_own_row, install_rollups
 from .layout import Layout, standard_layout
+from .rules import BUDGET_LEVELS, budget_parents
 from .template import template_book, write_book
 
 _RENSTRA_YEAR = re.compile(r"^target renstra (\d{4})$")
@@ -80,7 +81,19 @@ def filled_book(filling: Filling, contract: Contract | None = None) -> tuple[Lay
                     book.set(tl.sheet, r, patterns[int(m.group(1))], v)
                     continue
                 raise UsageError(f"{tl.sheet}: kolom '{label}' tidak dikenal.")
+    _install_rollups(book, layout, filling.tables.get("anggaran", []))
     return layout, book
+
+
+def _install_rollups(book: Book, layout: Layout, rows: list[dict[str, object]]) -> None:
+    """The budget rollups of the filled rows, by their Jenis in row order."""
+    levels = [BUDGET_LEVELS.get(" ".join(str(r.get("Jenis") or "").split()).casefold()) for r in rows]
+    start = first_own_row(layout.tables["anggaran"])
+    children: dict[int, list[int]] = {}
+    for i, parent in enumerate(budget_parents(levels)):
+        if parent is not None:
+            children.setdefault(start + parent, []).append(start + i)
+    install_rollups(book, layout, children)
 
 
 def write_filled(path: str | Path, filling: Filling, password: str | None = None) -> Path:

@@ -27,7 +27,7 @@ from typing import Any, Callable, Protocol, Sequence
 
 
 class XLError:
-    """An Excel error value (#DIV/0!, #VALUE!, #N/A, #REF!)."""
+    """An Excel error value (#DIV/0!, #VALUE!, #N/A, #REF!, #NUM!)."""
 
     __slots__ = ("code",)
 
@@ -42,21 +42,32 @@ DIV0 = XLError("#DIV/0!")
 VALUE = XLError("#VALUE!")
 NA = XLError("#N/A")
 REF = XLError("#REF!")
+NUM = XLError("#NUM!")  # a result beyond the largest double, as Excel gives for 1E+300*1E+300
 
 Value = Any  # None (empty cell) | float | str | bool | XLError | list (array)
 
 
 def excel_round(x: float, digits: int) -> float:
-    """ROUND as Excel computes it: 15 significant digits, halves away from zero."""
+    """ROUND as Excel computes it: 15 significant digits, halves away from zero.
+
+    Any finite double: a 15-digit form with no digit past `digits` is returned as
+    it is (quantizing 1E+26 to 0.01 would need 29 digits, more than the decimal
+    context holds); otherwise the result has at most 16 digits. A result past the
+    largest double is inf, which ROUND turns into #NUM!.
+    """
     if x == 0 or not math.isfinite(x):
         return x
     d = Decimal(format(x, ".15g"))
-    q = Decimal(1).scaleb(-digits)
-    return float(d.quantize(q, rounding=ROUND_HALF_UP))
+    if d.as_tuple().exponent >= -digits:
+        return float(d)
+    return float(d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 def number_to_text(x: float) -> str:
-    """A number as Excel's General format turns it into text (e.g. in `&`)."""
+    """A number as Excel's General format turns it into text (e.g. in `&`).
+    A non-finite value (never a cell value in Excel) reads as the error it stands for."""
+    if not math.isfinite(x):
+        return NUM.code
     if x == int(x) and abs(x) < 1e15:
         return str(int(x))
     s = format(x, ".15g")
@@ -64,6 +75,11 @@ def number_to_text(x: float) -> str:
         mantissa, exp = s.split("e")
         return f"{mantissa}E{int(exp):+03d}"
     return s
+
+
+def finite(x: Value) -> Value:
+    """A computed value, #NUM! in place of a number that overflowed (inf) or is undefined (NaN)."""
+    return NUM if type(x) is float and not math.isfinite(x) else x
 
 
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -78,6 +94,8 @@ def text_to_number(s: str) -> float | XLError:
     if not _NUMBER_TEXT.match(t):
         return VALUE
     n = float(t)
+    if not math.isfinite(n):  # `1e309`: beyond the largest double, text to Excel as well
+        return VALUE
     return n / 100 if percent else n
 
 
@@ -108,7 +126,7 @@ def to_text(v: Value) -> str | XLError:
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, (int, float)):
-        return number_to_text(float(v))
+        return number_to_text(float(v)) if math.isfinite(v) else NUM
     if isinstance(v, XLError):
         return v
     return VALUE
@@ -578,7 +596,7 @@ def _arith(f: Callable[[float, float], float]) -> Callable[[Value, Value], Value
         y = to_number(b)
         if isinstance(y, XLError):
             return y
-        return f(x, y)
+        return finite(f(x, y))
 
     return op
 
@@ -774,7 +792,7 @@ def _round(x: Value, d: Value) -> Value:
         return n
     if isinstance(k, XLError):
         return k
-    return excel_round(n, int(k))
+    return finite(excel_round(n, int(k)))
 
 
 def _numbers(args: list[Value]) -> list[float] | XLError:
@@ -799,7 +817,12 @@ def _numbers(args: list[Value]) -> list[float] | XLError:
 
 def _sum(a: list[Value]) -> Value:
     n = _numbers(a)
-    return n if isinstance(n, XLError) else float(math.fsum(n)) if n else 0.0
+    if isinstance(n, XLError):
+        return n
+    try:
+        return finite(math.fsum(n))
+    except OverflowError:  # fsum raises where a partial sum passes the largest double
+        return NUM
 
 
 def _max(a: list[Value]) -> Value:
@@ -816,7 +839,7 @@ def _average(a: list[Value]) -> Value:
     n = _numbers(a)
     if isinstance(n, XLError):
         return n
-    return sum(n) / len(n) if n else DIV0
+    return finite(sum(n) / len(n)) if n else DIV0
 
 
 def _count(a: list[Value]) -> Value:
@@ -864,7 +887,7 @@ def _sumproduct(a: list[Value]) -> Value:
                 return v
             p *= float(v) if is_number(v) else (1.0 if v is True else 0.0) if isinstance(v, bool) else 0.0
         total += p
-    return total
+    return finite(total)
 
 
 def _lookup(a: list[Value]) -> Value:
@@ -1009,7 +1032,7 @@ def _compile_ifs_indexed(e: Call, args: list[Fn]) -> Fn | None:
                 return v
             if is_number(v):
                 total += float(v)
-        return total
+        return finite(total)
 
     return f_ifs
 
@@ -1075,7 +1098,7 @@ def _sumifs(a: list[Value]) -> Value:
                 return v
             if is_number(v):
                 total += float(v)
-    return total
+    return finite(total)
 
 
 def _countifs(a: list[Value]) -> Value:

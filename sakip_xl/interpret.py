@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .book import Book
 from .contract import NUMERIC_TYPES, Column, Contract, Table, label_year, load_contract, normalize_label
 from .engine import header_label, install_formulas, write_default_scales
 from .errors import ContractError
-from .formula import number_to_text
+from .formula import NUM, number_to_text
 from .layout import Layout, TableLayout
 from .numbers import KOSONG, Reading, read_number, read_realisasi, read_target, same_unit
 from .reader import SourceSheet, SourceWorkbook, cell_name
@@ -398,7 +398,8 @@ class _Interpreter:
         # rupiah are never percentages: a percent format on an amount changes nothing
         percent = (r, c) in sh.percent and reading.kind == "angka" and not isinstance(raw, str) and t != "rupiah"
         if percent:
-            reading = Reading("angka", value=reading.value * 100, unit="%")
+            points = read_number(reading.value * 100)  # beyond the largest double when raw is near it
+            reading = replace(points, unit="%") if points.kind == "angka" else points
         cell.reading = reading
         self._judge(cell, col, row, table, percent)
         return cell
@@ -442,7 +443,11 @@ class _Interpreter:
             else:
                 self.issues.append(issue("angka-ambigu", sheet, a1, value=raw, readings=readings, hint=hint))
         elif rd.kind == "rusak":
-            if rd.detail == "rentang":
+            if rd.detail == "batas":
+                if not isinstance(raw, str):  # inf or NaN stored in the file: no value, shown as Excel would
+                    cell.written = NUM.code
+                self.issues.append(issue("angka-tidak-wajar", sheet, a1, value=_shown(raw)))
+            elif rd.detail == "rentang":
                 self.issues.append(issue("rentang-tidak-valid", sheet, a1, value=raw, why=""))
             else:
                 readings = " atau ".join(format_number(x) for x in rd.readings) or "angka lain"
@@ -497,6 +502,12 @@ def _text(v: object) -> str | None:
     return str(v)
 
 
+def _shown(raw: object) -> str:
+    """A raw cell value as the user would recognise it in a message; long text cut short."""
+    text = format_number(raw) if isinstance(raw, float) else str(raw)
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-8:]} ({len(text)} karakter)"
+
+
 def _plain(x: float) -> str:
     """A number written without thousands separators, decimals after a comma: 4186950, 1,393."""
     return number_to_text(x).replace(".", ",")
@@ -518,7 +529,7 @@ def _choice(text: str, choices: tuple[str, ...]) -> str | None:
 def _year(v: object) -> int | None:
     if isinstance(v, bool):
         return None
-    if isinstance(v, (int, float)) and v == int(v) and 1900 <= v <= 2200:
+    if isinstance(v, (int, float)) and 1900 <= v <= 2200 and v == int(v):  # int() of inf or NaN would raise
         return int(v)
     if isinstance(v, str) and re.fullmatch(r"\s*\d{4}\s*", v):
         return _year(int(v))

@@ -7,26 +7,25 @@ identical for any number of worker processes and any input order.
 
 from __future__ import annotations
 
-import gc
-import glob
 import hashlib
 import os
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .chapter3 import build_chapter3
+from .chapter3 import REKAP, build_chapter3
 from .checks import code_index, code_key
 from .errors import ContractError, UnreadableFile, UsageError
+from .files import find_inputs
 from .formula import Cell
-from .reader import WORKBOOK_SUFFIXES
+from .isolate import Failure, Limits, run_isolated
 from .report import GALAT, PERINGATAN, Issue
+from .trust import flagged_indicators, reason
 from .workbook import check_workbook
 
-LENGKAP, ADA_GALAT, GAGAL = "lengkap", "ada galat", "gagal dibaca"
+LENGKAP, ADA_GALAT, BELUM_DIISI, GAGAL = "lengkap", "ada galat", "belum diisi", "gagal dibaca"
 
 
 @dataclass
@@ -39,6 +38,7 @@ class Office:
     tahun: int | None
     indicators: int
     with_capaian: int
+    excluded: int  # IKU indicators left out of the average: their capaian rests on a galat
     average: float | None
     cap: str
     kategori: str
@@ -67,6 +67,7 @@ class Entry:
     issues: list[Issue] = field(default_factory=list)
     used: bool = True
     note: str | None = None  # why an entry is left out
+    detail: str = ""  # the traceback of an unexpected failure (shown with --debug)
 
     @property
     def merged(self) -> bool:
@@ -95,36 +96,8 @@ class Entry:
 
 
 INDICATOR_COLUMNS = ("kode", "jenis", "tujuan_sasaran", "indikator", "satuan", "iku", "target", "realisasi",
-                     "capaian", "kategori")
-BUDGET_COLUMNS = ("kode", "jenis", "uraian", "pagu_awal", "pagu", "realisasi", "penyerapan")
-
-
-# ---------------------------------------------------------------- finding files
-
-
-def find_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Files, folders (searched recursively) and glob patterns, as sorted unique paths."""
-    found: set[Path] = set()
-    for item in inputs:
-        p = Path(item)
-        if p.is_dir():
-            for root, _dirs, files in os.walk(p):
-                for f in files:
-                    if f.lower().endswith(WORKBOOK_SUFFIXES) and not f.startswith(("~$", ".~lock")):
-                        found.add(Path(root) / f)
-        elif p.exists():
-            found.add(p)
-        else:
-            matches = glob.glob(str(item), recursive=True)
-            if not matches:
-                raise UsageError(f"'{item}' tidak ditemukan (bukan berkas, folder, atau pola yang cocok).")
-            for m in matches:
-                mp = Path(m)
-                if mp.is_file():
-                    found.add(mp)
-                elif mp.is_dir():
-                    found.update(find_inputs([mp]))
-    return sorted(found, key=lambda q: str(q))
+                     "capaian", "kategori", "catatan_galat")
+BUDGET_COLUMNS = ("kode", "jenis", "uraian", "pagu_awal", "pagu", "realisasi", "penyerapan", "keterangan")
 
 
 # ---------------------------------------------------------------- one file
@@ -149,7 +122,10 @@ def read_entry(path: str | Path) -> Entry:
     entry.saved_at = data_.source.saved_at
     entry.template_version = data_.identity["versi_templat"].text
     entry.issues = checked.report.sorted_issues()
-    entry.status = ADA_GALAT if checked.report.has_errors else LENGKAP
+    if any(i.code == "belum-diisi" for i in entry.issues):
+        entry.status = BELUM_DIISI
+    else:
+        entry.status = ADA_GALAT if checked.report.has_errors else LENGKAP
     _summarize(entry, checked)
     return entry
 
@@ -161,7 +137,9 @@ def _shown(book, cell: Cell):
 def _summarize(entry: Entry, checked) -> None:
     """The office's figures, read from the cells the engine computed for chapter III."""
     data, book = checked.data, checked.book
-    summary = build_chapter3(data, book, checked.tree, full=False).summary
+    chapter3 = build_chapter3(data, book, checked.tree, checked.report.issues, full=False)
+    summary = chapter3.summary
+    flagged = flagged_indicators(data, checked.report.issues)
     layout = data.layout
     rt = layout.tables["realisasi"]
     by_code = code_index(data, "realisasi")
@@ -176,14 +154,19 @@ def _summarize(entry: Entry, checked) -> None:
 
         entry.indicators.append((ind.text("kode"), ind.text("jenis"), ind.text("pernyataan"), ind.text("indikator"),
                                  ind.text("satuan"), ind.text("iku") or "Ya", rv("target_berlaku"),
-                                 rv("realisasi_berlaku"), rv("capaian"), rv("kategori")))
+                                 rv("realisasi_berlaku"), rv("capaian"), rv("kategori"),
+                                 reason(flagged[k]) if k in flagged else None))
     at = layout.tables["anggaran"]
     for r in data.rows["anggaran"]:
         if r.is_total:
             continue
-        entry.budget.append((r.text("kode"), r.text("jenis"), r.text("uraian"), _written(r, "pagu_awal"),
-                             _written(r, "pagu"), _written(r, "realisasi_anggaran"),
-                             book.filled(at.sheet, r.row, at.columns["penyerapan"])))
+        rekap_row = chapter3.budget_rows.get(r.row)
+        if rekap_row is None:  # a rekening, or a row outside the hierarchy: its own amounts
+            amounts = [_written(r, "pagu_awal"), _written(r, "pagu"), _written(r, "realisasi_anggaran"),
+                       book.filled(at.sheet, r.row, at.columns["penyerapan"]), None]
+        else:  # as Rekap Anggaran rolls it up: a blank parent takes its sub-rows' sum, never 0
+            amounts = [book.filled(REKAP, rekap_row, c) for c in (3, 4, 5, 6, 8)]
+        entry.budget.append((r.text("kode"), r.text("jenis"), r.text("uraian"), *amounts))
     entry.office = Office(
         pemda=str(data.field("pemda") or ""),
         perangkat_daerah=str(data.field("perangkat_daerah") or Path(entry.path).stem),
@@ -191,6 +174,7 @@ def _summarize(entry: Entry, checked) -> None:
         tahun=data.tahun,
         indicators=int(_shown(book, summary.iku_count) or 0),
         with_capaian=int(_shown(book, summary.iku_with_capaian) or 0),
+        excluded=summary.iku_excluded,
         average=_shown(book, summary.iku_average),
         cap=str(_shown(book, summary.cap) or ""),
         kategori=str(_shown(book, summary.iku_kategori) or ""),
@@ -229,32 +213,39 @@ class MergeResult:
             "dipakai": len(self.used),
             LENGKAP: merged[LENGKAP],
             ADA_GALAT: merged[ADA_GALAT],
+            BELUM_DIISI: merged[BELUM_DIISI],
             GAGAL: sum(1 for e in self.entries if e.status == GAGAL),
             "tidak dipakai": sum(1 for e in self.entries if e.left_out),
         }
 
 
 def merge(inputs: Iterable[str | Path], tahun: int | None = None, jobs: int | None = None,
-          progress: Callable[[int, int, str], None] | None = None) -> MergeResult:
-    """Read every workbook (in `jobs` processes), pick one per office and year."""
+          progress: Callable[[int, int, str], None] | None = None, limits: Limits = Limits()) -> MergeResult:
+    """Read every workbook, each in a worker process under `limits` (`jobs` of them
+    at once), and pick one per office and year. A file whose reading fails in any
+    way is listed as `gagal dibaca` with the reason; the others are merged."""
     paths = find_inputs(inputs)
     if not paths:
         raise UsageError("Tidak ada buku kerja (.xlsx, .xlsm, .xls, .ods) yang ditemukan.")
     jobs = max(1, jobs or os.cpu_count() or 1)
     entries: list[Entry] = []
-    if jobs == 1 or len(paths) == 1:
-        for i, p in enumerate(paths, 1):
-            entries.append(read_entry(p))
-            if progress:
-                progress(i, len(paths), str(p))
-    else:
-        # workers collect garbage as this process does (the CLI tunes it, see cli.main)
-        with ProcessPoolExecutor(max_workers=jobs, initializer=gc.set_threshold, initargs=gc.get_threshold()) as pool:
-            for i, e in enumerate(pool.map(read_entry, paths, chunksize=max(1, len(paths) // (jobs * 8))), 1):
-                entries.append(e)
-                if progress:
-                    progress(i, len(paths), e.path)
+    for done, (i, outcome) in enumerate(run_isolated(read_entry, paths, jobs, limits), 1):
+        entries.append(failed_entry(paths[i], outcome) if isinstance(outcome, Failure) else outcome)
+        if progress:
+            progress(done, len(paths), str(paths[i]))
     return choose(entries, tahun)
+
+
+def failed_entry(path: Path, failure: Failure) -> Entry:
+    """The entry of a file whose reading did not finish, with what can be said of it."""
+    try:
+        with open(path, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        stat = path.stat()
+        size, modified = stat.st_size, stat.st_mtime
+    except OSError:
+        digest, size, modified = "", 0, 0.0
+    return Entry(str(path), size, digest, modified, reason=f"{path.name}: {failure.reason}.", detail=failure.detail)
 
 
 def choose(entries: list[Entry], tahun: int | None) -> MergeResult:

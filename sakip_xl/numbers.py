@@ -4,7 +4,9 @@
 mixed with the English style (`1,393,000`), units inside the cell (`17 Desa`,
 `Rp. 2.716.210.184,00`) and markers for "no value" (`-`, `Belum ada
 penilaian`), which are never zero. A reading says what it found; where a text
-allows two numbers it returns both and picks none.
+allows two numbers it returns both and picks none. A number no spreadsheet
+can compute with (inf, NaN, or digits beyond the largest double, ~1.8E+308)
+is never a value: it reads as broken, detail "batas".
 """
 
 from __future__ import annotations
@@ -32,11 +34,12 @@ class Reading:
     unit: str | None = None  # unit text found in the cell, e.g. "%", "Desa"
     readings: tuple[float, ...] = ()  # "ambigu": both candidates; "rusak": candidates if any
     style: str | None = None  # "id": `.` groups, `,` decimal; "en": `,` groups
-    detail: str | None = None  # short hint: "spasi", "pemisah", "ribuan", "rentang", "satuan"
+    detail: str | None = None  # short hint: "spasi", "pemisah", "ribuan", "rentang", "satuan", "batas"
 
 
 KOSONG = Reading("kosong")  # no value: empty, "-", "n/a", ...
 _TEKS = Reading("teks")
+_BEYOND = Reading("rusak", detail="batas")  # inf, NaN or a number beyond the largest double
 # Digits are ASCII only: float() would accept other scripts' digits, int() not all of them.
 _CURRENCY = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
 _CURRENCY_TAIL = re.compile(r"\s*[.,]-$")  # `2.752.010.113,-`
@@ -143,6 +146,14 @@ def _read_text(text: str, money: bool) -> Reading:
     )
 
 
+def _finite(reading: Reading) -> Reading:
+    """The reading, or `_BEYOND` when any number it holds is inf or NaN."""
+    numbers = (reading.value, reading.low, reading.high, *reading.readings)
+    if all(x is None or math.isfinite(x) for x in numbers):
+        return reading
+    return replace(_BEYOND, unit=reading.unit)
+
+
 def read_number(raw: object, money: bool = False) -> Reading:
     """One cell value as a number. `money`: the column holds rupiah (Pagu,
     Realisasi Anggaran), so `1.393` is 1393, not a decimal with three places."""
@@ -151,11 +162,13 @@ def read_number(raw: object, money: bool = False) -> Reading:
     if isinstance(raw, bool):
         return _TEKS
     if isinstance(raw, Real):
-        value = float(raw)
-        return KOSONG if math.isnan(value) else Reading("angka", value=value)
+        try:
+            return _finite(Reading("angka", value=float(raw)))
+        except OverflowError:  # an int of more than 308 digits
+            return _BEYOND
     if not isinstance(raw, str):
         return _TEKS
-    return _read_text(_clean(raw), money)
+    return _finite(_read_text(_clean(raw), money))
 
 
 def _bound(text: str) -> float | None:
@@ -197,12 +210,12 @@ def _read_goal(raw: object, grades: Collection[str], ranges: bool) -> Reading:
 
 def read_target(raw: object, grades: Collection[str] = ()) -> Reading:
     """A target: a number, a range `80 - 90` (PermenPANRB 8/2021) or a letter grade."""
-    return _read_goal(raw, grades, ranges=True)
+    return _finite(_read_goal(raw, grades, ranges=True))
 
 
 def read_realisasi(raw: object, grades: Collection[str] = ()) -> Reading:
     """A realisasi: a number or a letter grade; a range is never an achieved value."""
-    return _read_goal(raw, grades, ranges=False)
+    return _finite(_read_goal(raw, grades, ranges=False))
 
 
 def _unit_words(unit: str | None) -> str:

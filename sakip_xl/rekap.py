@@ -15,7 +15,7 @@ from pathlib import Path
 from .book import Book
 from .chapter3 import Chart, OutputSheet
 from .files import atomic_write
-from .formula import IF, ROW_MARK, Cell, Range, RowCell, cat, fn, render
+from .formula import IF, ROW_MARK, Cell, Range, RowCell, cat, eq, fn, render
 from .merge import BUDGET_COLUMNS, INDICATOR_COLUMNS, MergeResult
 from .rules import average_of, penyerapan_of
 from .writer import PEMERIKSAAN, Writer, print_setup, write_output_sheet
@@ -26,14 +26,15 @@ MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows; longer tables continue on 
 RINGKASAN_HEADERS = [
     ("No", 5, None), ("Pemerintah Daerah", 20, None), ("Perangkat Daerah", 30, None), ("Kode", 10, None),
     ("Tahun", 7, None), ("Jumlah Indikator IKU", 10, None), ("Indikator dengan Capaian", 10, None),
-    ("Rata-rata Capaian (%)", 11, "persen"), ("Batas Capaian", 11, None), ("Kategori", 14, None),
+    ("Dikecualikan karena Galat", 11, None), ("Rata-rata Capaian (%)", 11, "persen"), ("Batas Capaian", 11, None),
+    ("Kategori", 14, None),
     ("Pagu (Rp)", 18, "rupiah"), ("Realisasi Anggaran (Rp)", 18, "rupiah"), ("Penyerapan (%)", 11, "persen"),
     ("Efisiensi", 11, "desimal"), ("Metode Efisiensi", 13, None), ("Galat", 7, None), ("Peringatan", 10, None),
     ("Status", 12, None), ("Peringkat", 9, None), ("Berkas", 40, None),
 ]
 CSV_RINGKASAN = ("pemda", "perangkat_daerah", "kode", "tahun", "indikator_iku", "indikator_dengan_capaian",
-                 "rata_rata_capaian", "batas_capaian", "kategori", "pagu", "realisasi_anggaran", "penyerapan",
-                 "efisiensi", "metode_efisiensi", "galat", "peringatan", "status", "berkas")
+                 "indikator_dikecualikan_galat", "rata_rata_capaian", "batas_capaian", "kategori", "pagu",
+                 "realisasi_anggaran", "penyerapan", "efisiensi", "metode_efisiensi", "galat", "peringatan", "status", "berkas")
 
 
 def _ringkasan_rows(result: MergeResult) -> list[tuple]:
@@ -43,24 +44,25 @@ def _ringkasan_rows(result: MergeResult) -> list[tuple]:
             continue
         o = e.office
         if o is None:
-            rows.append(("", Path(e.path).stem, "", None, None, None, None, "", "", None, None, None, None, "",
-                         e.galat, e.peringatan, e.status, e.path))
+            rows.append(("", Path(e.path).stem, "", None, None, None, None, None, "", "", None, None, None, None,
+                         "", e.galat, e.peringatan, e.status, e.path))
             continue
-        rows.append((o.pemda, o.perangkat_daerah, o.kode, o.tahun, o.indicators, o.with_capaian, o.average,
-                     o.cap, o.kategori, o.pagu, o.realisasi, o.penyerapan, o.efisiensi, o.metode, e.galat,
-                     e.peringatan, e.status, e.path))
+        rows.append((o.pemda, o.perangkat_daerah, o.kode, o.tahun, o.indicators, o.with_capaian, o.excluded,
+                     o.average, o.cap, o.kategori, o.pagu, o.realisasi, o.penyerapan, o.efisiensi, o.metode,
+                     e.galat, e.peringatan, e.status, e.path))
     return rows
 
 
 def _ringkasan(book: Book, rows: list[tuple]) -> OutputSheet:
     spec = OutputSheet(RINGKASAN, [w for _h, w, _f in RINGKASAN_HEADERS],
                        number_formats={c: f for c, (_h, _w, f) in enumerate(RINGKASAN_HEADERS) if f},
-                       wrap={2, 19})
+                       wrap={2, 20})
     s = RINGKASAN
     book.set(s, 0, 0, "Rekap Laporan Kinerja Perangkat Daerah")
     spec.titles.append(0)
     book.set(s, 1, 0, "Dihitung ulang oleh sakip-xl dari setiap buku kerja; angka yang tertulis di berkas tidak "
-                      "dipercaya begitu saja.")
+                      "dipercaya begitu saja. Rata-rata capaian, peringkat dan grafik hanya memakai indikator yang "
+                      "capaiannya tidak bersandar pada galat (lihat kolom Dikecualikan karena Galat).")
     header = 3
     spec.headers.append(header)
     for c, (h, _w, _f) in enumerate(RINGKASAN_HEADERS):
@@ -72,23 +74,32 @@ def _ringkasan(book: Book, rows: list[tuple]) -> OutputSheet:
     for i, row in enumerate(rows):
         r = first + i
         book.set(s, r, 0, i + 1)
-        # columns 1-11 then 13-17 and 19 hold values; 12 (penyerapan) and 18 (rank) are formulas
-        for c, v in zip([*range(1, 12), 13, 14, 15, 16, 17, 19], [*row[:11], *row[12:]]):
+        # columns 1-12 then 14-18 and 20 hold values; 13 (penyerapan) and 19 (rank) are formulas
+        for c, v in zip([*range(1, 13), 14, 15, 16, 17, 18, 20], [*row[:12], *row[13:]]):
             book.set(s, r, c, v)
-        book.set_formula(s, r, 12, penyerapan_of(Cell(s, r, 10), Cell(s, r, 11)))
-        # rank by average capaian: 1 + the number of offices with a higher average
-        avg = Cell(s, r, 7)
-        book.set_formula(s, r, 18, IF(fn("ISNUMBER", avg), fn("COUNTIFS", Range(s, 7, first, last), cat(">", avg))
+        book.set_formula(s, r, 13, penyerapan_of(Cell(s, r, 11), Cell(s, r, 12)))
+        # rank by the trustworthy average capaian: 1 + the number of offices with a higher one
+        avg = Cell(s, r, 8)
+        book.set_formula(s, r, 19, IF(fn("ISNUMBER", avg), fn("COUNTIFS", Range(s, 8, first, last), cat(">", avg))
                                       + 1, ""))
     total = last + 1
     book.set(s, total, 2, "JUMLAH / RATA-RATA")
-    for c in (5, 6, 10, 11, 15, 16):
+    for c in (5, 6, 7, 16, 17):
         book.set_formula(s, total, c, fn("SUM", Range(s, c, first, last)))
-    book.set_formula(s, total, 7, average_of([Range(s, 7, first, last)]))
-    book.set_formula(s, total, 12, penyerapan_of(Cell(s, total, 10), Cell(s, total, 11)))
+    book.set_formula(s, total, 8, average_of([Range(s, 8, first, last)]))
+    # Blank is not zero: money is totalled over the offices whose pagu and realisasi are
+    # both known (amounts are never negative), so the total penyerapan is a real one.
+    pagu, spent = Range(s, 11, first, last), Range(s, 12, first, last)
+    known = fn("COUNTIFS", pagu, ">=0", spent, ">=0")
+    book.set_formula(s, total, 11, IF(eq(known, 0), "", fn("SUMIFS", pagu, spent, ">=0")))
+    book.set_formula(s, total, 12, IF(eq(known, 0), "", fn("SUMIFS", spent, pagu, ">=0")))
+    book.set_formula(s, total, 13, penyerapan_of(Cell(s, total, 11), Cell(s, total, 12)))
+    book.set_formula(s, total + 1, 2, cat(cat("Jumlah anggaran dari ", known),
+                                          f" dari {len(rows)} perangkat daerah: yang pagu atau realisasinya tidak "
+                                          "dapat diukur tidak dijumlah."))
     spec.totals.append(total)
-    spec.charts.append(Chart("Rata-rata Capaian per Perangkat Daerah (%)", (2, first, last),
-                             [("Rata-rata Capaian (%)", 7, first, last, "bar")], (total + 3, 1)))
+    spec.charts.append(Chart("Rata-rata Capaian per Perangkat Daerah (%), tanpa indikator bergalat", (2, first, last),
+                             [("Rata-rata Capaian (%)", 8, first, last, "bar")], (total + 3, 1)))
     return spec
 
 
@@ -123,14 +134,14 @@ def write_rekap(path: str | Path, result: MergeResult) -> Path:
         # One row per indicator and per budget row of every office; the office names the
         # source file (Ringkasan and Berkas list it), which would be 600,000 more cells.
         _stream(w, INDIKATOR, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Tujuan/Sasaran", "Indikator Kinerja",
-                               "Satuan", "IKU", "Target", "Realisasi", "Capaian (%)", "Kategori"],
-                [22, 7, 9, 9, 34, 34, 10, 6, 10, 10, 11, 14],
+                               "Satuan", "IKU", "Target", "Realisasi", "Capaian (%)", "Kategori", "Catatan Galat"],
+                [22, 7, 9, 9, 34, 34, 10, 6, 10, 10, 11, 14, 40],
                 _indicator_rows(result), {10: "persen"})
         pagu_col, real_col = 6, 7
         formula = render(penyerapan_of(RowCell(ANGGARAN, pagu_col), RowCell(ANGGARAN, real_col)), ANGGARAN)
         _stream(w, ANGGARAN, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Uraian", "Pagu Awal (Rp)", "Pagu (Rp)",
-                              "Realisasi (Rp)", "Penyerapan (%)"],
-                [22, 7, 20, 12, 40, 17, 17, 17, 11],
+                              "Realisasi (Rp)", "Penyerapan (%)", "Keterangan"],
+                [22, 7, 20, 12, 40, 17, 17, 17, 11, 40],
                 _budget_rows(result), {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"}, formula_col=(8, formula))
         _stream(w, PEMERIKSAAN, ["Berkas", "Perangkat Daerah", "Tingkat", "Kode Masalah", "Lembar", "Sel",
                                  "Nilai Ditemukan", "Nilai Seharusnya", "Pesan"],
@@ -211,10 +222,17 @@ def write_csv(folder: str | Path, result: MergeResult) -> list[Path]:
     return written
 
 
+#: A cell starting with one of these is run as a formula by Excel and LibreOffice.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(v: object) -> object:
-    """Empty for no value; whole numbers without a trailing .0."""
+    """Empty for no value; whole numbers without a trailing .0; text that a
+    spreadsheet would run as a formula behind a `'` (OWASP, CSV injection)."""
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
         return int(v)
+    if isinstance(v, str) and v.startswith(FORMULA_TRIGGERS):
+        return "'" + v
     return v

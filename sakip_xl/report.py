@@ -9,8 +9,11 @@ Messages are rendered from one template per code (`CATALOG`).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Iterable
+
+from .formula import number_to_text
 
 GALAT, PERINGATAN, INFO = "galat", "peringatan", "info"
 UNREADABLE = "gagal dibaca"  # Report.status of a file that cannot be opened as a workbook
@@ -27,6 +30,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "skala-tidak-ada": (PERINGATAN, "Lembar Skala tidak ada; dipakai skala bawaan (Permendagri 86/2017 dan skala "
                                    "predikat bawaan)."),
     "label-tidak-ada": (PERINGATAN, "Isian '{label}' tidak ditemukan di lembar Identitas; ditambahkan di sel {cell}."),
+    "belum-diisi": (GALAT, "Lembar {sheet} belum diisi: {what}. Isi lembar ini mulai baris pertama tabelnya "
+                           "(sel {cell}); tanpa itu capaian kinerja tidak dapat dihitung."),
     # values
     "isian-wajib-kosong": (GALAT, "{column} wajib diisi."),
     "pilihan-tidak-dikenal": (GALAT, "'{value}' bukan pilihan yang dikenal untuk {column}. Pilih salah satu: {choices}."),
@@ -43,6 +48,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "angka-tidak-terbaca": (GALAT, "'{value}' tidak dapat dibaca sebagai {kind}. Tulis angka saja, misalnya 79 "
                                    "atau 1250000."),
     "angka-ambigu": (GALAT, "'{value}' dapat berarti {readings}. Tulis ulang tanpa pemisah ribuan: {hint}."),
+    "hasil-melampaui-batas": (GALAT, "Hasil kolom {column} melampaui angka terbesar yang dapat dihitung "
+                                     "spreadsheet (#NUM!). Periksa angka-angka yang dipakai rumus di baris ini."),
+    "angka-tidak-wajar": (GALAT, "'{value}' bukan angka yang dapat dihitung (tak terhingga, NaN, atau melebihi "
+                                 "angka terbesar Excel, sekitar 1,8E+308); dianggap belum diisi. Ketik ulang "
+                                 "angkanya."),
     "angka-rusak": (GALAT, "'{value}' tidak dapat dibaca sebagai angka (ada spasi atau pemisah yang salah). "
                            "Maksudnya mungkin {readings}? Tulis ulang angkanya."),
     "tanggal-di-kolom-angka": (GALAT, "Sel ini berisi tanggal ({value}), padahal seharusnya angka. Excel mengubah "
@@ -93,6 +103,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                                       "bergaya Indonesia. Dibaca sebagai {expected}; seragamkan penulisannya."),
     "objek-tidak-terbawa": (PERINGATAN, "{what} di lembar {sheet} tidak dapat dibawa ke berkas hasil; buat ulang "
                                         "bila diperlukan."),
+    "lembar-diganti-nama": (INFO, "Nama lembar '{value}' tidak diterima Excel (lebih dari 31 huruf, memuat "
+                                  "[ ] : * ? / \\, diawali atau diakhiri tanda petik, berupa kata History, atau "
+                                  "sudah dipakai lembar lain); di berkas hasil lembar ini bernama '{expected}'."),
     "lembar-tambahan": (INFO, "Lembar tambahan '{sheet}' disalin sebagai nilai (rumusnya tidak dibawa)."),
     "kolom-tambahan": (INFO, "Kolom tambahan '{column}' di lembar {sheet} disimpan sebagai nilai."),
     "versi-templat": (INFO, "Berkas dibuat dengan templat versi {value}; versi sekarang {expected}."),
@@ -131,8 +144,13 @@ def _text(v: object) -> str | None:
 
 
 def format_number(x: float) -> str:
-    """A number as Indonesian staff write it: 2.910.082.603 or 98,78."""
-    if x == int(x) and abs(x) < 1e15:
+    """A number as Indonesian staff write it: 2.910.082.603 or 98,78. Beyond 15
+    digits, or below 0,0001, as Excel shows it (1,5E+20); inf and NaN by name."""
+    if not math.isfinite(x):
+        return "NaN" if math.isnan(x) else "tak terhingga" if x > 0 else "minus tak terhingga"
+    if abs(x) >= 1e15 or 0 < abs(x) < 1e-4:
+        return number_to_text(x).replace(".", ",")
+    if x == int(x):
         return f"{int(x):,}".replace(",", ".")
     whole, frac = f"{x:,.4f}".rstrip("0").split(".")
     return whole.replace(",", ".") + ("," + frac if frac else "")
@@ -146,6 +164,7 @@ class Report:
     status: str = "ok"  # ok | UNREADABLE | NOT_CONTRACT
     reason: str | None = None  # why the file could not be read
     issues: list[Issue] = field(default_factory=list)
+    detail: str = ""  # the traceback of an unexpected failure (shown with --debug)
 
     def add(self, items: Iterable[Issue]) -> None:
         self.issues.extend(items)

@@ -17,7 +17,7 @@ from pathlib import Path
 from .checks import code_key
 from .contract import normalize_label
 from .errors import UsageError
-from .files import check_new_xlsx
+from .files import check_output
 from .fill import Filling, write_filled
 from .interpret import Data, pattern_key
 from .rules import GRADE_SCALES, KATEGORI_SCALES
@@ -97,7 +97,7 @@ def roll_over(previous: str | Path, output: str | Path, *, tahun: int | None = N
               password: str | None = None, force: bool = False) -> Rolled:
     """Write next year's standard workbook pre-filled from last year's."""
     output = Path(output)
-    check_new_xlsx(output, "templat", force)
+    check_output(output, "templat", force=force, inputs=[previous])
     checked = check_workbook(previous)
     filling = next_year_filling(checked.data, checked.book, tahun)
     write_filled(output, filling, password)

@@ -10,7 +10,7 @@ every derived column; `RULES` maps those names to builders.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 from .formula import (
     IF,
@@ -95,12 +95,36 @@ RANGE_SEPARATORS = ("sampai dengan", "sampai", "s.d.", "s/d", "s.d", "–", "—
 #: Spellings of the percent unit that are the same unit as `%`.
 PERCENT_UNITS = frozenset({"%", "persen", "prosen", "persentase", "prosentase"})
 
+#: Levels of the budget hierarchy (Permendagri 90/2019): program, kegiatan, sub
+#: kegiatan, and the expense accounts (rekening) below a sub kegiatan.
+BUDGET_LEVELS = {"program": 1, "kegiatan": 2, "sub kegiatan": 3, "rekening": 4}
+
+#: Anggaran money columns and the helper column holding each as computations use it.
+BUDGET_MONEY = {"pagu_awal": "bantu_pagu_awal", "pagu": "bantu_pagu", "realisasi_anggaran": "bantu_realisasi"}
+
 #: Ratio beyond which a realisasi is implausible for its target (an order of
 #: magnitude apart, e.g. rupiah pasted into an index column).
 IMPLAUSIBLE_RATIO = 10.0
 
 
 # ---------------------------------------------------------------- building blocks
+
+
+def budget_parents(levels: Sequence[int | None]) -> list[int | None]:
+    """For each budget row, the index of its parent row: the nearest row above it
+    of a higher level (rows are in hierarchy order). None for a top row and for a
+    row without a level."""
+    parents: list[int | None] = []
+    stack: list[int] = []
+    for i, level in enumerate(levels):
+        if level is None:
+            parents.append(None)
+            continue
+        while stack and levels[stack[-1]] >= level:  # type: ignore[operator]
+            stack.pop()
+        parents.append(stack[-1] if stack else None)
+        stack.append(i)
+    return parents
 
 
 def _kode() -> Expr:
@@ -250,12 +274,22 @@ def average_of(cells: list[Expr]) -> Expr:
 
 
 def rollup(own: Expr, children: list[Expr]) -> Expr:
-    """Money of a budget row: the sum of its children when any child has an
-    amount, else its own typed amount (money is entered at the lowest level)."""
+    """Money of a budget row: the sum of its children when every child has an
+    amount (money is entered at the lowest level), else its own typed amount,
+    else nothing. Blank is not zero: a child without an amount never counts as
+    0 in a parent's sum (DOMAIN.md; PermenPANRB 53/2014 akuntabilitas keuangan)."""
     mine = IF(fn("ISNUMBER", own), own, "")
     if not children:
         return mine
-    return IF(eq(count_of(children), 0), mine, sum_of(children))
+    return IF(eq(count_of(children), len(children)), sum_of(children), mine)
+
+
+def total_of(cells: list[Expr]) -> Expr:
+    """The sum of the cells when every one holds a number, else nothing (a total
+    missing a part is not a total)."""
+    if not cells:
+        return fn("SUM", 0)
+    return IF(eq(count_of(cells), len(cells)), sum_of(cells), "")
 
 
 # ---------------------------------------------------------------- column rules
@@ -341,13 +375,26 @@ def rule_sisa(p: dict[str, str]) -> Expr:
 
 
 def rule_jumlah_terkait(p: dict[str, str]) -> Expr:
+    """Sum of a money column over the Anggaran rows linked to this indicator;
+    nothing when none is linked or a linked row has no amount (blank is not zero).
+    A number is either >= 0 or < 0: the two COUNTIFS count the linked numbers."""
     k = _kode()
     links = ColumnOf("anggaran", "kode_indikator")
+    values = ColumnOf("anggaran", p["value"])
+    linked = fn("COUNTIFS", links, k)
+    numbers = fn("COUNTIFS", links, k, values, ">=0") + fn("COUNTIFS", links, k, values, "<0")
     return IF(
         blank(k),
         "",
-        IF(eq(fn("COUNTIFS", links, k), 0), "", fn("SUMIFS", ColumnOf("anggaran", p["value"]), links, k)),
+        IF(eq(linked, 0), "", IF(lt(numbers, linked), "", fn("SUMIFS", values, links, k))),
     )
+
+
+def rule_jumlah_rincian(p: dict[str, str]) -> Expr:
+    """A budget row's own amount as a number, or nothing. This is the column's
+    formula for rows without sub-rows; `recompute` gives each row that has
+    sub-rows the `rollup` of its own amount and theirs."""
+    return rollup(Col(p["value"]), [])
 
 
 def rule_efisiensi(p: dict[str, str]) -> Expr:
@@ -424,8 +471,15 @@ RULES: dict[str, Rule] = {
     "jumlah_terkait": Rule(
         rule_jumlah_terkait,
         "Jumlah Pagu atau Realisasi Anggaran dari baris Anggaran yang Kode Indikator-nya sama "
-        "dengan Kode indikator ini.",
+        "dengan Kode indikator ini (baris tanpa angka sendiri dihitung dari jumlah rinciannya). Kosong "
+        "bila ada baris terkait yang anggarannya tidak dapat diukur.",
         "PermenPANRB 53/2014 (analisis efisiensi sumber daya)",
+    ),
+    "jumlah_rincian": Rule(
+        rule_jumlah_rincian,
+        "Anggaran baris ini: jumlah baris rinciannya bila semua rincian berisi angka; bila tidak, angka yang "
+        "diisi di baris ini; bila kosong, tidak dapat diukur (kosong tidak dihitung sebagai nol).",
+        "PermenPANRB 53/2014 (akuntabilitas keuangan); anggaran diisi di tingkat terendah",
     ),
     "efisiensi": Rule(
         rule_efisiensi,
@@ -443,6 +497,8 @@ def build_rule(name: str, params: dict[str, str]) -> Expr:
 
 
 __all__ = [
+    "BUDGET_LEVELS",
+    "BUDGET_MONEY",
     "DEFAULT_CAP",
     "DEFAULT_EFFICIENCY",
     "DEFAULT_KATEGORI_SCALE",
@@ -455,6 +511,7 @@ __all__ = [
     "RANGE_SEPARATORS",
     "RULES",
     "average_of",
+    "budget_parents",
     "build_rule",
     "capped",
     "count_of",
@@ -464,4 +521,5 @@ __all__ = [
     "penyerapan_of",
     "rollup",
     "sum_of",
+    "total_of",
 ]

@@ -9,7 +9,7 @@ from .book import Book
 from .contract import load_contract
 from .engine import install_formulas, write_default_scales, write_identity_values, write_standard_text
 from .errors import UsageError
-from .files import atomic_write, check_new_xlsx
+from .files import atomic_write, check_output
 from .layout import Layout, standard_layout
 from .writer import Writer, write_standard
 
@@ -60,7 +60,7 @@ def write_template(
 ) -> Path:
     """Write a new standard workbook, Identitas pre-filled from the options."""
     path = Path(path)
-    check_new_xlsx(path, "templat", force)
+    check_output(path, "templat", force=force)
     if renstra is not None and not renstra_years(renstra):
         raise UsageError(f"Periode Renstra '{renstra}' tidak valid: tulis TTTT-TTTT, misalnya 2021-2026.")
     if tahun is not None and not 2000 <= tahun <= 2100:

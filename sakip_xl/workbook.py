@@ -11,15 +11,19 @@ from .book import Book
 from .chapter3 import CAPAIAN, EFISIENSI, PERBANDINGAN, REKAP, Chapter3, build_chapter3
 from .checks import BudgetTree, budget_tree, run_checks
 from .contract import load_contract
-from .errors import ContractError, UnreadableFile, UsageError
-from .files import atomic_write, backup
+from .errors import ContractError, UnreadableFile
+from .files import atomic_write, backup, check_output
+from .engine import install_rollups
 from .interpret import Data, build_book, interpret
+from .isolate import Failure, Limits, run_isolated
 from .reader import read_source
 from .report import NOT_CONTRACT, UNREADABLE, Report, issue
 from .writer import (
     PEMERIKSAAN,
     PETUNJUK,
     Writer,
+    excel_sheet_name,
+    sheet_name_ok,
     write_extra_sheet,
     write_identity_sheet,
     write_output_sheet,
@@ -58,6 +62,7 @@ def check_workbook(path: str | Path, *, prepare: bool = False, light: bool = Fal
     data = interpret(read_source(path, only=only), contract)
     book = build_book(data, prepare=prepare)
     tree = budget_tree(data)
+    install_rollups(book, data.layout, {n.row.row: [c.row.row for c in n.children] for n in tree.nodes if n.children})
     report = Report(str(path))
     report.add(data.issues)
     report.add(run_checks(data, book, tree))
@@ -80,6 +85,26 @@ def check_file(path: str | Path) -> tuple[Report, Checked | None]:
     return checked.report, checked
 
 
+def check_report(path: str | Path) -> Report:
+    """The Report of one file (the work of one `check_files` worker)."""
+    return check_file(path)[0]
+
+
+def check_files(paths: list[Path], jobs: int = 1, limits: Limits = Limits()) -> list[Report]:
+    """Check many files, each in a worker process under `limits`; one Report per
+    file, in the order given. One file checked alone is checked in this process
+    (the reader's own bounds keep it in check)."""
+    if len(paths) == 1:
+        return [check_report(paths[0])]
+    reports: list[Report | None] = [None] * len(paths)
+    for i, outcome in run_isolated(check_report, paths, jobs, limits):
+        if isinstance(outcome, Failure):
+            outcome = Report(str(paths[i]), status=UNREADABLE, reason=f"{paths[i].name}: {outcome.reason}.",
+                             detail=outcome.detail)
+        reports[i] = outcome
+    return [r for r in reports if r is not None]
+
+
 def _carry_issues(data: Data):
     for s in data.source.sheets:
         if s.name.casefold() in _GENERATED:  # replaced by recompute, charts included
@@ -89,6 +114,28 @@ def _carry_issues(data: Data):
     for s in data.extra_sheets:
         if s.name.casefold() not in _GENERATED:
             yield issue("lembar-tambahan", s.name)
+    for old, new in staff_sheet_names(data).items():
+        if new != old:
+            yield issue("lembar-diganti-nama", old, value=old, expected=new)
+
+
+def staff_sheet_names(data: Data) -> dict[str, str]:
+    """The name each of the staff's own sheets gets in the recomputed workbook: its
+    own when Excel accepts it, else one close to it that no other sheet there has."""
+    layout = data.layout
+    taken = {n.casefold() for n in (*GENERATED_SHEETS, layout.identity_sheet,
+                                    *(t.sheet for t in layout.tables.values()))}
+    staff = [s.name for s in data.extra_sheets if s.name.casefold() not in _GENERATED]
+    names: dict[str, str] = {}
+    for name in staff:
+        if sheet_name_ok(name) and name.casefold() not in taken:
+            names[name] = name
+            taken.add(name.casefold())
+    for name in staff:
+        if name not in names:
+            names[name] = excel_sheet_name(name, taken)
+            taken.add(names[name].casefold())
+    return names
 
 
 @dataclass
@@ -101,10 +148,7 @@ class Recomputed:
 def output_path(path: Path, output: str | Path | None) -> Path:
     """Where recompute writes: `-o`, else in place; .xls/.ods become a new .xlsx beside them."""
     if output is not None:
-        out = Path(output)
-        if out.suffix.lower() not in (".xlsx", ".xlsm"):
-            raise UsageError(f"{out.name}: hasil hanya dapat ditulis sebagai .xlsx (atau .xlsm).")
-        return out
+        return Path(output)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return path
     return path.with_suffix(".xlsx")
@@ -119,9 +163,10 @@ def recompute(path: str | Path, output: str | Path | None = None, *, make_backup
     The original is kept as a backup unless `make_backup` is False.
     """
     path = Path(path)
-    target = output_path(path, output)
+    target = check_output(output_path(path, output), "hasil", suffixes=(".xlsx", ".xlsm"), inputs=[path],
+                          may_replace_input=True)
     checked = check_workbook(path, prepare=True)
-    chapter3 = build_chapter3(checked.data, checked.book, checked.tree)
+    chapter3 = build_chapter3(checked.data, checked.book, checked.tree, checked.report.issues)
     vba = _vba_project(path) if target.suffix.lower() == ".xlsm" else None
 
     def write(tmp: Path) -> None:
@@ -167,14 +212,15 @@ def _write_sheets(w: Writer, checked: Checked, chapter3: Chapter3, password: str
         at = order.index(layout.identity_sheet) + 1 if layout.identity_sheet in order else 0
         order.insert(at, layout.tables["kategori"].sheet)
     extra = {s.name: s for s in data.extra_sheets}
+    renamed = staff_sheet_names(data)
     for name in order:
         if name == layout.identity_sheet:
             write_identity_sheet(w, layout, book, password)
         elif name in sheet_keys:
             write_table_sheet(w, layout, book, sheet_keys[name], password)
         elif name in extra:
-            write_extra_sheet(w, extra[name])
+            write_extra_sheet(w, extra[name], renamed[name])
     for spec in chapter3.sheets:
         write_output_sheet(w, book, spec, password)
-    names = set(order) | {s.name for s in chapter3.sheets}
+    names = {renamed.get(n, n) for n in order} | {s.name for s in chapter3.sheets}
     write_pemeriksaan(w, checked.report, names)

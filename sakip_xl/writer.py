@@ -10,7 +10,9 @@ recalculating.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -21,10 +23,11 @@ import xlsxwriter.worksheet
 from xlsxwriter.worksheet import Worksheet
 
 from .book import Book
-from .contract import Column, Contract, templates_dir
-from .formula import Range, render, sheet_prefix
+from .contract import Column, Contract
+from .formula import Range, XLError, render, sheet_prefix
 from .layout import Layout, TableLayout
 from .report import Report
+from .resources import template_file
 from .rules import RULES
 from .styles import cell_format
 
@@ -52,8 +55,7 @@ def _petunjuk_table(w: Writer, ws: Worksheet, r: int, title: str, header: str, l
 
 @cache
 def petunjuk_text() -> dict:
-    with open(templates_dir() / "petunjuk.toml", "rb") as fh:
-        return tomllib.load(fh)
+    return tomllib.loads(template_file("petunjuk.toml").read_text(encoding="utf-8"))
 
 
 class _Worksheet(Worksheet):
@@ -74,6 +76,8 @@ class _Worksheet(Worksheet):
         def _write_formula(self, row: int, col: int, formula: str, cell_format=None, value=0) -> int:
             if self._check_dimensions(row, col):
                 return -1
+            if self.constant_memory and row > self.previous_row:  # flush the previous row, as XlsxWriter does
+                self._write_single_row(row)
             self.table[row][col] = xlsxwriter.worksheet.CellFormulaTuple(
                 self._prepare_formula(formula), cell_format, value
             )
@@ -87,8 +91,11 @@ class Writer:
         """`constant_memory`: rows go to disk as they are written (they must come in
         order), for workbooks too large to hold in memory, such as a national rekap."""
         self.constant_memory = constant_memory
+        # The zip is built in memory and written by `close`, so a disk error is an
+        # ordinary OSError there, and no half-closed zip is left to fail again later.
+        self.path, self.buffer = Path(path), io.BytesIO()
         self.wb = xlsxwriter.Workbook(
-            str(path),
+            self.buffer,
             {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
              "constant_memory": constant_memory},
         )
@@ -127,6 +134,42 @@ class Writer:
 
     def close(self) -> None:
         self.wb.close()
+        with open(self.path, "wb") as fh:
+            fh.write(self.buffer.getbuffer())
+
+
+# ---------------------------------------------------------------- sheet names
+
+SHEET_NAME_LIMIT = 31  # UTF-16 code units, as Excel counts them
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def sheet_name_ok(name: str) -> bool:
+    """Whether Excel accepts `name` for a sheet (uniqueness aside). An .ods, or a file
+    saved by LibreOffice, may carry names it does not: XlsxWriter refuses to write them."""
+    return (0 < _utf16_units(name) <= SHEET_NAME_LIMIT and not _SHEET_NAME_FORBIDDEN.search(name)
+            and not name.startswith("'") and not name.endswith("'") and name.casefold() != "history")
+
+
+def excel_sheet_name(name: str, taken: set[str]) -> str:
+    """A name Excel accepts, close to `name`, not in `taken` (casefolded names): forbidden
+    characters and apostrophes at either end become `_`, the name is cut to 31 units,
+    and a ` (2)`, ` (3)`... suffix makes it unique."""
+    base = _SHEET_NAME_FORBIDDEN.sub("_", name) or "Lembar"
+    n = 1
+    while True:
+        suffix = f" ({n})" if n > 1 else ""
+        head = base[: SHEET_NAME_LIMIT - len(suffix)]
+        while _utf16_units(head) > SHEET_NAME_LIMIT - len(suffix):
+            head = head[:-1]
+        candidate = re.sub(r"^'|'$", "_", head + suffix)
+        if sheet_name_ok(candidate) and candidate.casefold() not in taken:
+            return candidate
+        n += 1
 
 
 # ---------------------------------------------------------------- standard sheets
@@ -184,9 +227,12 @@ def _cells(book: Book, sheet: str, style):
 
 
 def _cached(value: object) -> object:
-    """A computed value as XlsxWriter stores it next to a formula."""
+    """A computed value as XlsxWriter stores it next to a formula: an error value by
+    its code (stored as an error, read as 0 by a chart's cache), never inf or NaN."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
+    if isinstance(value, XLError):
+        return value.code
     return value
 
 
@@ -511,9 +557,9 @@ def write_pemeriksaan(w: Writer, report: Report, sheet_names: set[str]) -> None:
     print_setup(ws, 3)
 
 
-def write_extra_sheet(w: Writer, sheet) -> None:
-    """A sheet of the staff's own, carried as values."""
-    ws = w.add_sheet(sheet.name)
+def write_extra_sheet(w: Writer, sheet, name: str) -> None:
+    """A sheet of the staff's own, carried as values, under `name` (see excel_sheet_name)."""
+    ws = w.add_sheet(name)
     for (r, c), v in sheet.cells.items():
         w.put(ws, r, c, v)
     if not sheet.visible:

@@ -2,10 +2,10 @@
 
     python scripts/build.py
 
-writes workbook_templates/lkjip-standar.xlsx (the standard workbook with
-default options), docs/contract.md (the contract page) and
-examples/<name>.xlsx from the CSV files in examples/<name>/ (transcribed
-from the seed reports; see their NOTES.md).
+writes sakip_xl/workbook_templates/lkjip-standar.xlsx (the standard workbook
+with default options), docs/contract.md (the contract page) and
+sakip_xl/examples/<name>.xlsx, the bundled examples, from the CSV files in
+examples/<name>/ (transcribed from the seed reports; see their NOTES.md).
 Tests fail when a committed file is out of date.
 """
 
@@ -13,24 +13,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sakip_xl.contract import templates_dir
 from sakip_xl.contract_doc import render_contract
 from sakip_xl.fill import read_csv_folder, write_filled
 from sakip_xl.template import write_template
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+PACKAGE = ROOT / "sakip_xl"
 
 
 def main() -> None:
-    out = templates_dir() / "lkjip-standar.xlsx"
+    out = PACKAGE / "workbook_templates" / "lkjip-standar.xlsx"
     write_template(out, force=True)
     print(f"wrote {out}")
     doc = ROOT / "docs" / "contract.md"
     doc.write_text(render_contract(), encoding="utf-8")
     print(f"wrote {doc}")
     for folder in sorted(p for p in EXAMPLES.iterdir() if p.is_dir()):
-        target = EXAMPLES / f"{folder.name}.xlsx"
+        target = PACKAGE / "examples" / f"{folder.name}.xlsx"
         write_filled(target, read_csv_folder(folder))
         print(f"wrote {target}")
 

@@ -104,8 +104,12 @@ def test_rekap_rolls_money_up_from_the_lowest_level(values):
 def test_efisiensi_per_indicator_and_overall(values):
     ws = values["Efisiensi"]
     first = [c.value for c in ws[5]]
-    # indicator 1 is linked to Program 1: typed pagu 300, realisasi 250 -> 83.33; Selisih 125 - 83.33
-    assert first[1:9] == ["1", "A", 125, 300, 250, 83.33, 41.67, "Selisih"]
+    # indicator 1 is linked to Program 1. Its typed realisasi 250 disagrees with its kegiatan,
+    # 90 + 150 = 240 (a galat); the money used is the rolled-up one, as in Rekap Anggaran:
+    # pagu 100 + 200 = 300, realisasi 240 -> 240 / 300 = 80; Selisih 125 - 80 = 45
+    assert first[1:9] == ["1", "A", 125, 300, 240, 80, 45, "Selisih"]
+    assert first[9] == ("Realisasi P1 yang diisi (250) berbeda dari jumlah rinciannya; dipakai jumlah rincian "
+                        "(240).")
     overall = [c.value for c in ws[9]]
     # IKU average 96.67 against all money 240 / 300 = 80 -> 16.67
     assert overall[3:9] == [96.67, 300, 240, 80, 16.67, "Selisih"]

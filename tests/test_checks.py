@@ -51,6 +51,7 @@ from sakip_xl.contract import load_contract
 from sakip_xl.errors import ContractError
 from sakip_xl.fill import Filling, write_filled
 from sakip_xl.report import CATALOG, NOT_CONTRACT, UNREADABLE, Report
+from sakip_xl.template import write_template
 from sakip_xl.workbook import check_file, check_workbook, recompute
 
 #: Codes some test below triggered and located; checked by the last test.
@@ -280,6 +281,17 @@ def test_extra_sheet(tmp_path):
     assert i.severity == "info"
 
 
+def test_extra_sheet_name_excel_refuses(tmp_path):
+    name = "Catatan Kepala Bidang Perencanaan 2023"  # 38 characters; Excel allows 31
+
+    def edit(wb):
+        with pytest.warns(UserWarning, match="more than 31 characters"):
+            wb.create_sheet(name)
+
+    i = the_issue(check(tmp_path, edit=edit), "lembar-diganti-nama", name, None)
+    assert (i.severity, i.value, i.expected) == ("info", name, "Catatan Kepala Bidang Perencana")  # the first 31
+
+
 def test_chart_cannot_be_carried(tmp_path):
     path = write_plain(tmp_path / "grafik.xlsx", minimal_sheets(), chart_on="Grafik")
     report = check_workbook(path).report
@@ -456,6 +468,14 @@ def test_text_that_is_no_rupiah_amount(tmp_path):
     row(f, "anggaran", "7.01.01.2.01.0001")["Pagu"] = "satu juta delapan ratus ribu"
     i = the_issue(check(tmp_path, f), "angka-tidak-terbaca", "Anggaran", "K6")
     assert "sebagai jumlah rupiah" in i.message
+
+
+def test_number_beyond_the_largest_double(tmp_path):
+    f = clean_filling()
+    row(f, "realisasi", "1.1")["Realisasi"] = "1" * 401  # 1,1E+400: no spreadsheet computes past ~1,8E+308
+    i = the_issue(check(tmp_path, f), "angka-tidak-wajar", "Realisasi", "I5")
+    assert (i.severity, i.value) == ("galat", f"{'1' * 20}...{'1' * 8} (401 karakter)")
+    assert i.message.endswith("dianggap belum diisi. Ketik ulang angkanya.")
 
 
 def test_ambiguous_number_in_rupiah_column(tmp_path):
@@ -887,6 +907,37 @@ def test_cli_check_json(tmp_path):
     (found,) = only["issues"]
     assert (found["code"], found["severity"], found["sheet"], found["cell"], found["value"]) == (
         "satuan-tidak-sesuai", "peringatan", "PK", "D5", "17 Desa")
+
+
+def test_a_result_past_the_largest_double_is_a_galat_at_its_cell(tmp_path):
+    f = clean_filling()
+    row(f, "iku", "1")["Agregasi Triwulan"] = "Jumlah"
+    row(f, "realisasi", "1").update({"Realisasi": None, "Realisasi TW I": 1.7e308, "Realisasi TW II": 1.7e308})
+    # 1,7E+308 + 1,7E+308 passes the largest double (1,797E+308): Realisasi Berlaku (J4) is #NUM!
+    found = the_issue(check(tmp_path, f), "hasil-melampaui-batas", "Realisasi", "J4")
+    assert "Realisasi Berlaku" in found.message
+
+
+def test_workbook_without_any_realisasi_is_not_filled(tmp_path):
+    f = clean_filling()
+    f.tables["realisasi"] = [{"Kode": r["Kode"]} for r in f.tables["realisasi"]]  # codes, no value at all
+    found = the_issue(check(tmp_path, f), "belum-diisi", "Realisasi", "A4")
+    assert found.severity == "galat" and "belum ada satu pun realisasi" in found.message
+
+
+def test_blank_template_is_not_filled_and_check_says_what_is_missing(tmp_path):
+    path = tmp_path / "kosong.xlsx"
+    write_template(path, pemda="Kabupaten Sumenep", perangkat_daerah="Kecamatan Bluto", tahun=2024,
+                   renstra="2021-2026")
+    report = check_workbook(path).report
+    missing = {(i.sheet, i.cell): i.message for i in report.issues if i.code == "belum-diisi"}
+    assert sorted(missing) == [("IKU", "A4"), ("PK", "A4"), ("Realisasi", "A4")]
+    assert "belum ada satu pun indikator" in missing[("IKU", "A4")]
+    assert "belum ada satu pun target Perjanjian Kinerja" in missing[("PK", "A4")]
+    # only these three: identity is filled, so nothing else is wrong with the file
+    assert [i.code for i in report.issues if i.severity == "galat"] == ["belum-diisi"] * 3
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1, result.output
 
 
 def test_cli_check_json_of_an_unreadable_file(tmp_path):

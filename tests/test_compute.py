@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 
+from paths import KALIANGET
 from sakip_xl import compute
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def values(s: pd.Series) -> list:
@@ -71,7 +70,7 @@ def test_derive_adds_the_derived_columns():
 
 
 def test_workbook_tables_of_the_kalianget_example():
-    tables = compute.workbook_tables(ROOT / "examples" / "kalianget-2023.xlsx")
+    tables = compute.workbook_tables(KALIANGET)
     ikm = tables["realisasi"].set_index("kode").loc["1"]
     assert (ikm["capaian"], ikm["capaian_n1"], ikm["kemajuan_renstra"], ikm["capaian_standar"]) == (
         98.78, 98.77, 95.29, 93.10)

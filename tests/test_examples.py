@@ -19,16 +19,14 @@ from __future__ import annotations
 
 import re
 import zipfile
-from pathlib import Path
 
 import openpyxl
 import pytest
 
+from paths import EXAMPLE_SOURCES, EXAMPLES
 from sakip_xl.fill import read_csv_folder, write_filled
 from sakip_xl.workbook import check_workbook, recompute
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
 NAMES = ("bluto-2020", "kalianget-2023")
 
 
@@ -37,8 +35,8 @@ NAMES = ("bluto-2020", "kalianget-2023")
 
 @pytest.mark.parametrize("name", NAMES)
 def test_committed_example_is_up_to_date_with_its_csv(name, tmp_path):
-    """examples/<name>.xlsx is what the CSVs give now. Regenerate with `python scripts/build.py`."""
-    fresh = write_filled(tmp_path / f"{name}.xlsx", read_csv_folder(EXAMPLES / name))
+    """sakip_xl/examples/<name>.xlsx is what the CSVs give now. Regenerate with `python scripts/build.py`."""
+    fresh = write_filled(tmp_path / f"{name}.xlsx", read_csv_folder(EXAMPLE_SOURCES / name))
     committed = EXAMPLES / f"{name}.xlsx"
     with zipfile.ZipFile(committed) as a, zipfile.ZipFile(fresh) as b:
         assert sorted(a.namelist()) == sorted(b.namelist())
@@ -117,9 +115,11 @@ def test_kalianget_budget_rows_and_rekap_anggaran(recomputed):
     # realisasi 44,000 + 95,000 + 494,000 + 1,500,000 + 6,720,000 = 8.853.000
     assert (rk["E51"].value, rk["F51"].value) == (8854400, 8853000)
     assert rk["G51"].value == 99.98  # 8.853.000 / 8.854.400 x 100 = 99.9842 (printed 96,98 %)
-    # 7.01.03: pagu awal 9.878.000 + 20.010.520 (the PPKM kegiatan has none) = 29.888.520;
-    # pagu 9.878.000 + 4.320.000 + 20.010.520 = 34.208.520; realisasi of the leaves the same
-    assert (rk["D37"].value, rk["E37"].value, rk["F37"].value) == (29888520, 34208520, 34208520)
+    # 7.01.03: the PPKM kegiatan has no pagu awal, so the kegiatan's pagu awal do not add up to the
+    # program's (blank is not zero: 9.878.000 + 20.010.520 = 29.888.520 would leave it out); the
+    # program's own typed pagu awal, 34.208.520 (Tabel 2.7), is used. Pagu 9.878.000 + 4.320.000
+    # + 20.010.520 = 34.208.520; realisasi of the leaves the same
+    assert (rk["D37"].value, rk["E37"].value, rk["F37"].value) == (34208520, 34208520, 34208520)
     assert rk["G37"].value == 100  # 34.208.520 / 34.208.520 (the report prints 34.166.000, 99,89 %)
     # 7.01.05: the only lines under it are those of sub kegiatan 7.01.05.2.01.0001, 388.800 + 952.000
     # + 1.014.400 = 2.355.200 and 365.000 + 950.000 + 1.012.000 = 2.327.000. The printed 152.960.600 /
@@ -360,7 +360,7 @@ def test_disputed_notes_rows_are_still_flagged(name, sheet, cell, code, kode, in
 
 def _notes_rows(name: str) -> list[tuple[str, str]]:
     """(Kode, check code) of every row of a NOTES table "Inconsistencies in the report" naming a code."""
-    text = (EXAMPLES / name / "NOTES.md").read_text(encoding="utf-8")
+    text = (EXAMPLE_SOURCES / name / "NOTES.md").read_text(encoding="utf-8")
     table = text.split("## Inconsistencies in the report")[1].split("## Inconsistencies seen but not placed")[0]
     rows = []
     for line in table.splitlines():

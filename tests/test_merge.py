@@ -15,13 +15,13 @@ import xlsxwriter
 from click.testing import CliRunner
 
 from conftest import keep
+from paths import BLUTO, KALIANGET
 from sakip_xl.cli import main
 from sakip_xl.fill import Filling, write_filled
 from sakip_xl.merge import merge
 from sakip_xl.rekap import write_rekap
 from sakip_xl.synthetic import synthetic_filling
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def small(office: str, tahun: int = 2023, pagu: float = 1_000_000, spent: float = 800_000, uraian: str = "Program A",
@@ -44,8 +44,8 @@ def small(office: str, tahun: int = 2023, pagu: float = 1_000_000, spent: float 
 def inbox(tmp_path_factory) -> Path:
     """What a Bagian Organisasi receives: good workbooks and every kind of broken file."""
     d = tmp_path_factory.mktemp("kiriman")
-    shutil.copy(ROOT / "examples" / "kalianget-2023.xlsx", d / "kalianget-2023.xlsx")
-    shutil.copy(ROOT / "examples" / "bluto-2020.xlsx", d / "bluto-2020.xlsx")  # another year: left out
+    shutil.copy(KALIANGET, d / "kalianget-2023.xlsx")
+    shutil.copy(BLUTO, d / "bluto-2020.xlsx")  # another year: left out
     sub = d / "kecamatan"
     sub.mkdir()
     for i in range(3):
@@ -103,8 +103,14 @@ def test_rekap_sheets_and_ringkasan_figures(merged, tmp_path, produced):
     failed = [r for r in rows.values() if r["Status"] == "gagal dibaca"]
     assert len(failed) == 5
     total = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[2] == "JUMLAH / RATA-RATA")
-    offices = [r for r in rows.values() if r["Status"] != "gagal dibaca"]
-    assert total[10] == sum(r["Pagu (Rp)"] for r in offices)
+    # Money is totalled over the offices whose pagu and realisasi are both known: Kalianget's
+    # program 7.01.02 has no realisasi at any level, so its total realisasi is not measurable
+    # and the office is left out of the money total (blank is not zero).
+    assert rows["Kecamatan Kalianget"]["Realisasi Anggaran (Rp)"] is None
+    offices = [r for r in rows.values() if isinstance(r["Realisasi Anggaran (Rp)"], (int, float))]
+    assert len(offices) == 4  # Dinas A and the three synthetic kecamatan
+    assert total[11] == sum(r["Pagu (Rp)"] for r in offices)
+    assert total[12] == sum(r["Realisasi Anggaran (Rp)"] for r in offices)
     berkas = [r for r in wb["Berkas"].iter_rows(min_row=2, values_only=True)]
     assert len(berkas) == 11
     assert all(len(r[2]) == 64 for r in berkas if r[1])  # SHA-256 of every readable file
@@ -114,8 +120,8 @@ def test_rekap_sheets_and_ringkasan_figures(merged, tmp_path, produced):
 def test_rank_by_average_capaian(merged, tmp_path):
     out = write_rekap(tmp_path / "rekap.xlsx", merged)
     ws = openpyxl.load_workbook(out, data_only=True)["Ringkasan"]
-    ranked = sorted((r[18], r[7]) for r in ws.iter_rows(min_row=5, values_only=True)
-                    if r[0] and isinstance(r[7], (int, float)))
+    ranked = sorted((r[19], r[8]) for r in ws.iter_rows(min_row=5, values_only=True)
+                    if r[0] and isinstance(r[8], (int, float)))
     averages = [avg for _rank, avg in ranked]
     assert averages == sorted(averages, reverse=True)  # rank 1 has the highest average
     assert ranked[0][0] == 1
@@ -178,7 +184,7 @@ def test_cli_merge_csv_json_and_exit_codes(inbox, tmp_path):
     with open(csv_dir / "ringkasan.csv", encoding="utf-8") as fh:
         header = next(csv.reader(fh))
     assert header == ["pemda", "perangkat_daerah", "kode", "tahun", "indikator_iku", "indikator_dengan_capaian",
-                      "rata_rata_capaian", "batas_capaian", "kategori", "pagu", "realisasi_anggaran", "penyerapan",
+                      "indikator_dikecualikan_galat", "rata_rata_capaian", "batas_capaian", "kategori", "pagu", "realisasi_anggaran", "penyerapan",
                       "efisiensi", "metode_efisiensi", "galat", "peringatan", "status", "berkas"]
     for name, first in (("indikator.csv", "perangkat_daerah"), ("anggaran.csv", "perangkat_daerah"),
                         ("pemeriksaan.csv", "berkas")):
@@ -189,7 +195,7 @@ def test_cli_merge_csv_json_and_exit_codes(inbox, tmp_path):
     write_filled(clean / "a.xlsx", small("Dinas A"))
     r = runner.invoke(main, ["merge", str(clean), "-o", str(tmp_path / "r2.xlsx"), "--quiet"])
     assert r.exit_code == 0, r.output
-    assert r.output.splitlines()[1].startswith("Tahun 2023: 1 berkas, 1 digabung (1 lengkap, 0 ada galat)")
+    assert r.output.splitlines()[1].startswith("Tahun 2023: 1 berkas, 1 digabung (1 lengkap, 0 ada galat, 0 belum diisi)")
     r = runner.invoke(main, ["merge", str(tmp_path / "tidak-ada"), "-o", str(tmp_path / "r3.xlsx")])
     assert r.exit_code == 2
     broken = tmp_path / "broken"

@@ -98,8 +98,14 @@ def test_spreadsheet_numbers(raw: object, value: float) -> None:
     assert isinstance(r.value, float)
 
 
-def test_nan_is_kosong() -> None:
-    assert read_number(math.nan).kind == "kosong"
+@pytest.mark.parametrize("raw", [math.nan, math.inf, -math.inf, 10**400, "1" * 401, "Rp. " + "9" * 400])
+def test_numbers_no_spreadsheet_computes_are_broken_never_blank(raw: object) -> None:
+    """NaN and inf (a file can hold them, Excel cannot) and numbers past ~1.8E+308 are no value to compute with."""
+    assert read_number(raw) == Reading("rusak", detail="batas")
+
+
+def test_range_with_a_bound_beyond_the_largest_double_is_broken() -> None:
+    assert read_target("80 - " + "9" * 400) == Reading("rusak", detail="batas")
 
 
 @pytest.mark.parametrize("raw", [True, False, object(), b"12"])

@@ -10,7 +10,8 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from libreoffice import recalculate
-from sakip_xl.contract import load_contract, normalize_label, templates_dir
+from paths import STANDARD
+from sakip_xl.contract import load_contract, normalize_label
 from sakip_xl.errors import UsageError
 from sakip_xl.layout import standard_layout
 from sakip_xl.template import write_template
@@ -212,13 +213,13 @@ def test_rejects_bad_options(tmp_path):
 
 
 def test_committed_standard_workbook_is_up_to_date(tmp_path):
-    """workbook_templates/lkjip-standar.xlsx is what the generator writes now.
+    """sakip_xl/workbook_templates/lkjip-standar.xlsx is what the generator writes now.
 
     Regenerate with `python scripts/build.py`.
     """
     fresh = tmp_path / "lkjip-standar.xlsx"
     write_template(fresh)
-    committed = templates_dir() / "lkjip-standar.xlsx"
+    committed = STANDARD
     with zipfile.ZipFile(committed) as a, zipfile.ZipFile(fresh) as b:
         assert sorted(a.namelist()) == sorted(b.namelist())
         for name in a.namelist():

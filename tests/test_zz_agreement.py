@@ -15,15 +15,13 @@ from pathlib import Path
 
 from agreement import disagreements, formula_cells
 from libreoffice import recalculate
-from sakip_xl.contract import templates_dir
+from paths import EXAMPLES, STANDARD
 from sakip_xl.workbook import recompute
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_libreoffice_agrees_with_every_cached_value(libreoffice, produced, tmp_path):
-    books = [templates_dir() / "lkjip-standar.xlsx"]
-    for example in sorted((ROOT / "examples").glob("*.xlsx")):
+    books = [STANDARD]
+    for example in sorted(EXAMPLES.glob("*.xlsx")):
         books.append(example)
         books.append(recompute(example, tmp_path / f"{example.stem}-hasil.xlsx", make_backup=False).output)
     if produced.exists():

@@ -1,0 +1,44 @@
+"""The data files shipped inside the package, found through importlib.resources.
+
+They are read as `Traversable`s (never turned into file-system paths), so the
+package works the same installed from a wheel, an sdist or in editable mode.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from .errors import UsageError, WriteError
+from .files import atomic_write
+
+
+def template_file(name: str) -> Traversable:
+    """A file of `workbook_templates/`: contract.toml, petunjuk.toml, lkjip-standar.xlsx."""
+    return files(__package__).joinpath("workbook_templates", name)
+
+
+def example_workbooks() -> list[Traversable]:
+    """The bundled example workbooks, transcribed from two real LKjIP reports."""
+    folder = files(__package__).joinpath("examples")
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".xlsx")), key=lambda f: f.name)
+
+
+def write_examples(folder: str | Path, force: bool = False) -> list[Path]:
+    """Copy the bundled example workbooks into `folder` (created if needed), so a
+    user who installed the package has something real to try the commands on."""
+    folder = Path(folder)
+    sources = example_workbooks()
+    targets = [folder / f.name for f in sources]
+    existing = [t.name for t in targets if t.exists()]
+    if existing and not force:
+        raise UsageError(f"{', '.join(existing)} sudah ada di {folder}. Pakai folder lain, atau --force untuk "
+                         "menimpanya.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise WriteError(f"{folder}: folder tidak dapat dibuat ({e.strerror}).") from e
+    for source, target in zip(sources, targets):
+        atomic_write(target, lambda tmp, source=source: tmp.write_bytes(source.read_bytes()))
+    return targets
