@@ -7,6 +7,7 @@ The public API, imported on first use (so `import sakip_xl` stays fast):
 - `check_workbook(path)`: read, compute and check one workbook (`sakip_xl.workbook`)
 - `recompute(path, output)`: the formula-checked workbook with chapter-III tables
 - `merge(inputs)`, `write_rekap(path, result)`, `write_csv(folder, result)`: the rekap of many workbooks
+- `write_laporan(path, output)`: the LKjIP document draft, .docx and PDF (`sakip_xl.laporan`)
 - `compute`: the rules as pure functions over pandas tables
 """
 
@@ -25,6 +26,7 @@ _API = {
     "merge": "merge",
     "write_rekap": "rekap",
     "write_csv": "rekap",
+    "write_laporan": "laporan",
     "Issue": "report",
     "Report": "report",
     "SakipError": "errors",

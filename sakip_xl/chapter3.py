@@ -208,7 +208,7 @@ def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, R
         spec.charts.append(Chart(title, (1, 4, last),
                                  [("Capaian Dihitung (%)", 10, 4, last, "column"), ("Acuan 100%", 12, 4, last, "line")],
                                  (r + 1, 1)))
-        r += 18
+        r += 23  # the chart's own space: 1.3 x 288 pixels, about 19 rows, with room below
     if full:
         r = _groups(s, layout, groups, r)
     r += 1

@@ -21,6 +21,87 @@ from . import __version__
 from .errors import ContractError, SakipError
 from .isolate import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits
 
+#: click's own messages a user meets (its gettext message ids) in Bahasa Indonesia.
+CLICK_TEXTS = {
+    "Usage:": "Cara pakai:",
+    "Options": "Pilihan",
+    "Commands": "Perintah",
+    "Show this message and exit.": "Tampilkan bantuan ini lalu keluar.",
+    "Show the version and exit.": "Tampilkan versi lalu keluar.",
+    "%(prog)s, version %(version)s": "%(prog)s, versi %(version)s",
+    "default: {default}": "bawaan: {default}",
+    "required": "wajib",
+    "Error: {message}": "Galat: {message}",
+    "Try '{command} {option}' for help.": "Ketik '{command} {option}' untuk bantuan.",
+    "Aborted!": "Dibatalkan.",
+    "Missing command.": "perintah belum diberikan.",
+    "Missing argument": "argumen wajib belum diisi:",
+    "Missing option": "pilihan wajib belum diisi:",
+    "No such command {name!r}.": "perintah {name!r} tidak ada.",
+    "No such option {name!r}.": "pilihan {name!r} tidak ada.",
+    "Did you mean {possibility}?": "Mungkin maksudnya {possibility}?",
+    "(Did you mean one of: {possibilities}?)": "(Mungkin maksudnya salah satu dari: {possibilities}?)",
+    "Got unexpected extra argument ({args})": "argumen berlebih ({args})",
+    "Got unexpected extra arguments ({args})": "argumen berlebih ({args})",
+    "Option {name!r} requires an argument.": "pilihan {name!r} perlu diberi nilai.",
+    "Option {name!r} does not take a value.": "pilihan {name!r} tidak menerima nilai.",
+    "Invalid value for {param_hint}: {message}": "nilai {param_hint} tidak sah: {message}",
+    "{value!r} is not a valid {number_type}.": "{value!r} bukan bilangan.",
+    "{value} is not in the range {range}.": "{value} di luar rentang {range}.",
+    "{value!r} is not one of {choices}.": "{value!r} bukan salah satu dari {choices}.",
+    "file": "berkas",
+    "directory": "folder",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} tidak ada.",
+    "{name} {filename!r} is a file.": "{name} {filename!r} adalah sebuah berkas.",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} adalah sebuah folder.",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} tidak dapat dibaca.",
+    "Shell completion is not supported for Bash versions older than 4.4.":
+        "Pelengkapan otomatis perlu Bash versi 4.4 atau lebih baru.",
+    "Couldn't detect Bash version, shell completion is not supported.":
+        "Versi Bash tidak dikenali; pelengkapan otomatis tidak tersedia.",
+}
+
+
+def _text(message: str) -> str:
+    return CLICK_TEXTS.get(message, message)
+
+
+def _plural_text(singular: str, plural: str, n: int) -> str:
+    return _text(singular if n == 1 else plural)
+
+
+def _speak_bahasa() -> None:
+    """Route click's gettext calls through CLICK_TEXTS: each click module calls the
+    `_` and `ngettext` it imported from gettext, looked up when a message is made."""
+    from click import core, decorators, exceptions, formatting, parser, shell_completion, types
+
+    for module in (core, decorators, exceptions, formatting, parser, shell_completion, types):
+        module._ = _text
+        if hasattr(module, "ngettext"):
+            module.ngettext = _plural_text
+
+
+_speak_bahasa()  # before the commands below are declared: click translates some texts then
+
+
+class _Command(click.Command):
+    """A command whose usage line says [PILIHAN] for its options."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", "[PILIHAN]")
+        super().__init__(*args, **kwargs)
+
+
+class _Group(click.Group):
+    """The sakip-xl group: usage lines in Bahasa Indonesia, for its commands too."""
+
+    command_class = _Command
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", "[PILIHAN]")
+        kwargs.setdefault("subcommand_metavar", "PERINTAH [ARGUMEN]...")
+        super().__init__(*args, **kwargs)
+
 
 def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"Galat: {message}", err=True)
@@ -68,19 +149,30 @@ def _debug() -> bool:
     return bool(ctx and ctx.find_root().params.get("debug"))
 
 
+def jobs_option(f):
+    """--jobs: how many files are read at once."""
+    return click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+                        help="Jumlah berkas yang dibaca bersamaan (bawaan: jumlah inti prosesor).")(f)
+
+
 def limit_options(f):
     """--batas-memori and --batas-waktu: the limits each file is read under."""
     f = click.option("--batas-waktu", "seconds", type=click.FloatRange(min=1), default=DEFAULT_SECONDS,
-                     show_default=True, help="Batas waktu membaca satu berkas, dalam detik.")(f)
+                     metavar="DETIK", show_default=True, help="Batas waktu membaca satu berkas, dalam detik.")(f)
     return click.option("--batas-memori", "memory_mb", type=click.IntRange(min=256), default=DEFAULT_MEMORY_MB,
-                        show_default=True, help="Batas memori tambahan untuk membaca satu berkas, dalam MB.")(f)
+                        metavar="MB", show_default=True,
+                        help="Batas memori tambahan untuk membaca satu berkas, dalam MB.")(f)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sakip-xl")
-@click.option("--debug", is_flag=True, help="Tampilkan traceback bila terjadi galat tak terduga.")
+@click.option("--debug", is_flag=True, help="Tampilkan rincian teknis bila terjadi galat tak terduga.")
 def main(debug: bool) -> None:
-    """sakip-xl: the standard LKjIP workbook, its checks and its formula-checked tables."""
+    """sakip-xl: buku kerja LKjIP baku, pemeriksaannya, dan tabel Bab III yang
+    rumusnya teruji. Bantuan tiap perintah: sakip-xl PERINTAH -h.
+
+    Contoh: sakip-xl check -h
+    """
     # A workbook in memory is hundreds of thousands of small objects with few
     # reference cycles; the default collector rescans them all again and again
     # (15% of a large recompute). Collect the young generation less often.
@@ -88,21 +180,24 @@ def main(debug: bool) -> None:
 
 
 @main.command()
-@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--pemda", help="Pemerintah Daerah, e.g. 'Kabupaten Sumenep'.")
-@click.option("--perangkat-daerah", help="Perangkat Daerah, e.g. 'Kecamatan Kalianget'.")
-@click.option("--kode", help="Kode Perangkat Daerah.")
-@click.option("--tahun", type=int, help="Tahun Kinerja (the year reported).")
-@click.option("--renstra", help="Periode Renstra, YYYY-YYYY.")
-@click.option("--password", help="Protect the sheets with this password (default: no password).")
-@click.option("--dari", "previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Pre-fill next year's workbook from this year's filled workbook.")
-@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@click.argument("output", metavar="BERKAS", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--pemda", metavar="NAMA", help="Pemerintah Daerah, mis. 'Kabupaten Sumenep'.")
+@click.option("--perangkat-daerah", metavar="NAMA", help="Perangkat Daerah, mis. 'Kecamatan Kalianget'.")
+@click.option("--kode", metavar="KODE", help="Kode Perangkat Daerah.")
+@click.option("--tahun", type=int, metavar="TAHUN", help="Tahun Kinerja (tahun yang dilaporkan).")
+@click.option("--renstra", metavar="PERIODE", help="Periode Renstra, mis. 2021-2026.")
+@click.option("--password", metavar="SANDI", help="Kunci lembar dengan kata sandi ini (bawaan: tanpa kata sandi).")
+@click.option("--dari", "previous", metavar="BERKAS", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Isi buku kerja tahun depan dari buku kerja tahun ini yang sudah diisi.")
+@click.option("--force", is_flag=True, help="Timpa BERKAS bila sudah ada.")
 @library_errors
 def template(output, pemda, perangkat_daerah, kode, tahun, renstra, password, previous, force):
-    """Write the standard LKjIP workbook staff fill in Excel.
+    """Tulis buku kerja LKjIP baku untuk diisi di Excel.
 
-    Example: sakip-xl template lkjip-2024.xlsx --pemda "Kabupaten Sumenep" --tahun 2024
+    BERKAS adalah berkas .xlsx yang ditulis; lembar Identitas terisi dari
+    pilihan di bawah.
+
+    Contoh: sakip-xl template lkjip-2024.xlsx --pemda "Kabupaten Sumenep"
     """
     if previous is not None:
         from .rollover import roll_over
@@ -123,10 +218,12 @@ def template(output, pemda, perangkat_daerah, kode, tahun, renstra, password, pr
 @click.option("--force", is_flag=True, help="Timpa berkas contoh yang sudah ada.")
 @library_errors
 def contoh(folder, force):
-    """Salin buku kerja contoh (Kecamatan Bluto 2020, Kecamatan Kalianget 2023,
-    disalin dari laporan aslinya, lengkap dengan kesalahannya) ke FOLDER.
+    """Salin buku kerja contoh ke FOLDER (bawaan: contoh).
 
-    Example: sakip-xl contoh && sakip-xl check contoh/kalianget-2023.xlsx
+    Kecamatan Bluto 2020 dan Kecamatan Kalianget 2023, disalin dari laporan
+    aslinya lengkap dengan kesalahannya. Coba periksa dengan sakip-xl check.
+
+    Contoh: sakip-xl contoh
     """
     from .files import check_output_folder
     from .resources import write_examples
@@ -136,20 +233,21 @@ def contoh(folder, force):
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
-@click.option("--info", "show_info", is_flag=True, help="Also list info findings (counted in any case).")
-@click.option("--jobs", type=click.IntRange(min=1), help="Files read in parallel (default: number of cores).")
+@click.argument("files", nargs=-1, required=True, metavar="BERKAS...")
+@click.option("--json", "as_json", is_flag=True, help="Tampilkan temuan sebagai JSON.")
+@click.option("--info", "show_info", is_flag=True, help="Tampilkan juga temuan info (selalu ikut dihitung).")
+@jobs_option
 @limit_options
 @library_errors
 def check(files, as_json, show_info, jobs, memory_mb, seconds):
-    """Check filled workbooks without changing them.
+    """Periksa buku kerja yang sudah diisi, tanpa mengubahnya.
 
-    FILES are files, folders (searched recursively) and glob patterns; one
-    report per file. Several files are each read in a separate process with a
-    memory and a time limit, so one bad file never stops the others.
+    BERKAS boleh berupa berkas, folder (termasuk subfoldernya) atau pola seperti
+    *.xlsx; satu laporan per berkas. Tiap berkas dibaca dalam proses tersendiri
+    dengan batas memori dan waktu, jadi satu berkas rusak tidak menghentikan
+    yang lain.
 
-    Example: sakip-xl check lkjip-2023.xlsx
+    Contoh: sakip-xl check lkjip-2023.xlsx
     """
     from .files import find_inputs
     from .report import UNREADABLE, render_json, render_text
@@ -170,18 +268,20 @@ def check(files, as_json, show_info, jobs, memory_mb, seconds):
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write here instead of in place (.xls and .ods become a new .xlsx beside them).")
-@click.option("--no-backup", is_flag=True, help="Do not keep a copy of the file being replaced.")
-@click.option("--password", help="Protect the sheets with this password (default: no password).")
-@click.option("--json", "as_json", is_flag=True, help="Print the result and findings as JSON.")
+@click.argument("file", metavar="BERKAS", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", metavar="BERKAS", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tulis ke berkas ini, bukan menimpa berkas asal (.xls dan .ods selalu menjadi .xlsx baru).")
+@click.option("--no-backup", is_flag=True, help="Jangan simpan cadangan berkas yang ditimpa.")
+@click.option("--password", metavar="SANDI", help="Kunci lembar dengan kata sandi ini (bawaan: tanpa kata sandi).")
+@click.option("--json", "as_json", is_flag=True, help="Tampilkan hasil dan temuan sebagai JSON.")
 @library_errors
 def recompute(file, output, no_backup, password, as_json):
-    """Check a workbook, recompute every derived cell as a formula with its value,
-    and add the chapter-III tables and the Pemeriksaan sheet.
+    """Hitung ulang buku kerja dan tambahkan tabel Bab III.
 
-    Example: sakip-xl recompute lkjip-2023.xlsx -o lkjip-2023-hasil.xlsx
+    Setiap sel turunan ditulis sebagai rumus beserta nilainya, dan lembar
+    Pemeriksaan memuat semua masalah. Berkas lama disimpan sebagai cadangan.
+
+    Contoh: sakip-xl recompute lkjip-2023.xlsx -o lkjip-2023-hasil.xlsx
     """
     from .workbook import recompute as run
 
@@ -200,23 +300,61 @@ def recompute(file, output, no_backup, password, as_json):
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The rekap workbook to write (.xlsx).")
-@click.option("--tahun", type=int, help="Merge this year only (default: the year most files report).")
-@click.option("--jobs", type=click.IntRange(min=1), help="Files read in parallel (default: number of cores).")
-@click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write ringkasan.csv, indikator.csv, anggaran.csv, pemeriksaan.csv here.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.argument("file", metavar="BERKAS", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", metavar="BERKAS", type=click.Path(dir_okay=False, path_type=Path),
+              help="Dokumen Word yang ditulis (.docx); bawaan: nama BERKAS berakhiran .docx.")
+@click.option("--templat-dokumen", "template", metavar="TEMPLAT", type=click.Path(dir_okay=False, path_type=Path),
+              help="Templat Word (.docx) milik Pemda berisi isian {{ ... }}; daftar isian di docs/laporan.md.")
+@click.option("--pdf", is_flag=True, help="Tulis juga PDF di samping .docx (memerlukan LibreOffice).")
+@click.option("--force", is_flag=True, help="Timpa berkas hasil yang sudah ada.")
+@library_errors
+def laporan(file, output, template, pdf, force):
+    """Tulis draf dokumen LKjIP (Word, dan PDF) dari buku kerja yang sudah diisi.
+
+    Angkanya hasil pemeriksaan dan hitung ulang; bila masih ada galat, dokumen
+    dibuka dengan halaman Catatan Pemeriksaan dan angka yang bersandar pada
+    galat diberi tanda.
+
+    Contoh: sakip-xl laporan lkjip-2023.xlsx -o lkjip-2023.docx --pdf
+    """
+    from .laporan import write_laporan
+
+    result = write_laporan(file, output, template=template, pdf=pdf, force=force)
+    report = result.checked.report
+    click.echo(f"Ditulis: {result.output}" + (f" dan {result.pdf}" if result.pdf else ""))
+    c = report.counts()
+    if report.has_errors:
+        click.echo(f"{c['galat']} galat, {c['peringatan']} peringatan: dokumen dibuka dengan halaman Catatan "
+                   "Pemeriksaan, dan angka yang bersandar pada galat diberi tanda G.")
+    else:
+        click.echo(f"Tanpa galat; {c['peringatan']} peringatan (lihat sakip-xl check).")
+    sys.exit(1 if report.has_errors else 0)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="BERKAS...")
+@click.option("-o", "--output", required=True, metavar="BERKAS", type=click.Path(dir_okay=False, path_type=Path),
+              help="Buku kerja rekap yang ditulis (.xlsx).")
+@click.option("--tahun", type=int, metavar="TAHUN",
+              help="Gabungkan tahun ini saja (bawaan: tahun yang dilaporkan paling banyak berkas).")
+@jobs_option
+@click.option("--csv", "csv_dir", metavar="FOLDER", type=click.Path(file_okay=False, path_type=Path),
+              help="Tulis juga ringkasan.csv, indikator.csv, anggaran.csv dan pemeriksaan.csv ke FOLDER.")
+@click.option("--csv-gaya", "csv_style", type=click.Choice(["standar", "excel-id"]), default="standar",
+              metavar="GAYA", show_default=True,
+              help="standar: pemisah koma, desimal titik, untuk program lain; excel-id: pemisah titik koma, "
+                   "desimal koma, untuk Excel berpengaturan Indonesia.")
+@click.option("--json", "as_json", is_flag=True, help="Tampilkan ringkasan sebagai JSON.")
+@click.option("--quiet", is_flag=True, help="Tanpa bilah kemajuan.")
 @limit_options
 @library_errors
-def merge(inputs, output, tahun, jobs, csv_dir, as_json, quiet, memory_mb, seconds):
-    """Merge the returned workbooks of many offices into one rekap.
+def merge(inputs, output, tahun, jobs, csv_dir, csv_style, as_json, quiet, memory_mb, seconds):
+    """Gabungkan kiriman semua perangkat daerah menjadi satu rekap.
 
-    INPUTS are files, folders (searched recursively) and glob patterns.
+    BERKAS boleh berupa berkas, folder (termasuk subfoldernya) atau pola seperti
+    *.xlsx.
 
-    Example: sakip-xl merge kiriman/ -o rekap-2023.xlsx --tahun 2023
+    Contoh: sakip-xl merge kiriman/ -o rekap-2023.xlsx --tahun 2023
     """
     from .files import check_output, check_output_folder, find_inputs
     from .merge import GAGAL, merge as run
@@ -232,7 +370,7 @@ def merge(inputs, output, tahun, jobs, csv_dir, as_json, quiet, memory_mb, secon
     if not result.used:
         _fail("tidak ada buku kerja yang dapat dibaca; rekap tidak ditulis.", 2)
     write_rekap(output, result)
-    written = write_csv(csv_dir, result) if csv_dir else []
+    written = write_csv(csv_dir, result, style=csv_style) if csv_dir else []
     counts = result.counts()
     failed = [e for e in result.entries if e.status == GAGAL]
     left_out = [e for e in result.entries if e.left_out]

@@ -18,7 +18,7 @@ from .files import atomic_write
 from .formula import IF, ROW_MARK, Cell, Range, RowCell, cat, eq, fn, render
 from .merge import BUDGET_COLUMNS, INDICATOR_COLUMNS, MergeResult
 from .rules import average_of, penyerapan_of
-from .writer import PEMERIKSAAN, Writer, print_setup, write_output_sheet
+from .writer import PEMERIKSAAN, Writer, fit_row, print_setup, write_output_sheet
 
 RINGKASAN, INDIKATOR, ANGGARAN, BERKAS = "Ringkasan", "Indikator", "Anggaran", "Berkas"
 MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows; longer tables continue on a next sheet
@@ -136,23 +136,24 @@ def write_rekap(path: str | Path, result: MergeResult) -> Path:
         _stream(w, INDIKATOR, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Tujuan/Sasaran", "Indikator Kinerja",
                                "Satuan", "IKU", "Target", "Realisasi", "Capaian (%)", "Kategori", "Catatan Galat"],
                 [22, 7, 9, 9, 34, 34, 10, 6, 10, 10, 11, 14, 40],
-                _indicator_rows(result), {10: "persen"})
+                _indicator_rows(result), {10: "persen"}, wrap={0, 4, 5, 12})
         pagu_col, real_col = 6, 7
         formula = render(penyerapan_of(RowCell(ANGGARAN, pagu_col), RowCell(ANGGARAN, real_col)), ANGGARAN)
         _stream(w, ANGGARAN, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Uraian", "Pagu Awal (Rp)", "Pagu (Rp)",
                               "Realisasi (Rp)", "Penyerapan (%)", "Keterangan"],
                 [22, 7, 20, 12, 40, 17, 17, 17, 11, 40],
-                _budget_rows(result), {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"}, formula_col=(8, formula))
+                _budget_rows(result), {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"}, formula_col=(8, formula),
+                wrap={0, 4, 9})
         _stream(w, PEMERIKSAAN, ["Berkas", "Perangkat Daerah", "Tingkat", "Kode Masalah", "Lembar", "Sel",
-                                 "Nilai Ditemukan", "Nilai Seharusnya", "Pesan"],
+                                 "Nilai Ditemukan", "Nilai Acuan", "Pesan"],
                 [30, 22, 11, 24, 14, 7, 20, 20, 80],
-                _issue_rows(result), {})
+                _issue_rows(result), {}, wrap={0, 1, 6, 7, 8})
         _stream(w, BERKAS, ["Berkas", "Ukuran (bita)", "SHA-256", "Versi Templat", "Disimpan", "Status", "Dipakai",
                             "Keterangan"],
                 [40, 12, 66, 10, 20, 12, 8, 70],
                 ((e.path, e.size, e.sha256, e.template_version, e.saved_at.isoformat() if e.saved_at else None,
                   e.status, "Ya" if e.merged else "Tidak", e.reason or e.note)
-                 for e in result.entries), {})
+                 for e in result.entries), {}, wrap={0, 7})
         w.close()
 
     atomic_write(path, write)
@@ -160,11 +161,12 @@ def write_rekap(path: str | Path, result: MergeResult) -> Path:
 
 
 def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows, formats: dict[int, str],
-            formula_col: tuple[int, str] | None = None) -> None:
-    """A long table of values, header frozen, filtered, continued on `<name> 2` past a sheet's rows."""
+            formula_col: tuple[int, str] | None = None, wrap: set[int] = frozenset()) -> None:
+    """A long table of values, header frozen, filtered, continued on `<name> 2` past a sheet's
+    rows; the `wrap` columns wrap their text, each row as tall as it needs."""
     part, ws, r = 0, None, 0
     header_fmt = w.fmt("header_derived")
-    cell_fmts = {c: w.fmt("plain", f) for c, f in formats.items()}
+    cell_fmts = {c: w.fmt("plain", formats.get(c), c in wrap) for c in {*formats, *wrap}}
     fcol, ftext = formula_col or (-1, "")
 
     def new_part():
@@ -174,8 +176,9 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
         for c, (h, width) in enumerate(zip(headers, widths)):
             ws.write_string(0, c, h, header_fmt)
             ws.set_column(c, c, width)
+        ws.set_row(0, 30)
         ws.freeze_panes(1, 0)
-        print_setup(ws, 0)
+        print_setup(ws, 0, widths, 1)
         return ws
 
     for row in rows:
@@ -183,6 +186,7 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
             if ws is not None:
                 ws.autofilter(0, 0, r - 1, len(headers) - 1)
             ws, r = new_part(), 1
+        fit_row(ws, r, ((row[c], widths[c]) for c in wrap))
         for c, v in enumerate(row):
             if c == fcol:
                 ws.write_formula(r, c, ftext.replace(ROW_MARK, str(r + 1)), cell_fmts.get(c), "" if v is None else v)
@@ -194,8 +198,15 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
     ws.autofilter(0, 0, max(r - 1, 1), len(headers) - 1)
 
 
-def write_csv(folder: str | Path, result: MergeResult) -> list[Path]:
-    """Ringkasan, Indikator, Anggaran and Pemeriksaan as UTF-8 CSV with stable column names."""
+#: CSV styles: field separator and decimal mark. `standar` is for other programs;
+#: `excel-id` opens in columns in Excel set to Indonesian (list separator `;`, decimal `,`).
+CSV_STYLES = {"standar": (",", "."), "excel-id": (";", ",")}
+
+
+def write_csv(folder: str | Path, result: MergeResult, style: str = "standar") -> list[Path]:
+    """Ringkasan, Indikator, Anggaran and Pemeriksaan as CSV with stable column names, in
+    UTF-8 with a BOM (so Excel reads it as UTF-8) and the separators of a CSV_STYLES style."""
+    separator, decimal = CSV_STYLES[style]
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     tables = {
@@ -212,10 +223,10 @@ def write_csv(folder: str | Path, result: MergeResult) -> list[Path]:
         target = folder / name
 
         def write(tmp: Path, columns=columns, rows=rows) -> None:
-            with open(tmp, "w", newline="", encoding="utf-8") as fh:
-                out = csv.writer(fh)
+            with open(tmp, "w", newline="", encoding="utf-8-sig") as fh:
+                out = csv.writer(fh, delimiter=separator)
                 out.writerow(columns)
-                out.writerows([_csv_value(v) for v in row] for row in rows)
+                out.writerows([_csv_value(v, decimal) for v in row] for row in rows)
 
         atomic_write(target, write)
         written.append(target)
@@ -226,13 +237,14 @@ def write_csv(folder: str | Path, result: MergeResult) -> list[Path]:
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_value(v: object) -> object:
-    """Empty for no value; whole numbers without a trailing .0; text that a
-    spreadsheet would run as a formula behind a `'` (OWASP, CSV injection)."""
+def _csv_value(v: object, decimal: str) -> object:
+    """Empty for no value; whole numbers without a trailing .0 and others with the
+    `decimal` mark, never a thousands separator; text that a spreadsheet would run
+    as a formula behind a `'` (OWASP, CSV injection)."""
     if v is None:
         return ""
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
+    if isinstance(v, float):
+        return int(v) if v.is_integer() else repr(v).replace(".", decimal)
     if isinstance(v, str) and v.startswith(FORMULA_TRIGGERS):
         return "'" + v
     return v

@@ -23,13 +23,15 @@ SEVERITIES = (GALAT, PERINGATAN, INFO)
 #: code -> (severity, message template). Placeholders are filled by `issue()`.
 CATALOG: dict[str, tuple[str, str]] = {
     # structure
-    "lembar-tidak-ada": (GALAT, "Lembar '{sheet}' tidak ada. Tambahkan lembar ini dari templat sakip-xl."),
+    "lembar-tidak-ada": (GALAT, "Lembar '{sheet}' tidak ada. Salin lembar itu dari buku kerja baku LKjIP ke "
+                                "berkas ini, lalu isi."),
     "kolom-tidak-ada": (GALAT, "Kolom '{column}' tidak ditemukan di baris judul lembar {sheet}. Tambahkan kolom "
                                "dengan judul persis '{column}'."),
     "kolom-ganda": (PERINGATAN, "Judul kolom '{column}' muncul lebih dari sekali; yang dipakai kolom {used}."),
     "skala-tidak-ada": (PERINGATAN, "Lembar Skala tidak ada; dipakai skala bawaan (Permendagri 86/2017 dan skala "
                                    "predikat bawaan)."),
-    "label-tidak-ada": (PERINGATAN, "Isian '{label}' tidak ditemukan di lembar Identitas; ditambahkan di sel {cell}."),
+    "label-tidak-ada": (PERINGATAN, "Isian '{label}' tidak ditemukan di lembar Identitas. Tambahkan baris berlabel "
+                                    "'{label}' (saat dihitung ulang, baris itu dibuat di sel {cell})."),
     "belum-diisi": (GALAT, "Lembar {sheet} belum diisi: {what}. Isi lembar ini mulai baris pertama tabelnya "
                            "(sel {cell}); tanpa itu capaian kinerja tidak dapat dihitung."),
     # values
@@ -39,7 +41,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "kode-tidak-dikenal": (GALAT, "Kode '{value}' tidak ada di lembar IKU. Periksa ejaan dan spasi, atau tambahkan "
                                   "indikatornya di IKU."),
     "kode-berupa-angka": (PERINGATAN, "Kode ditulis sebagai angka ({value}); dibaca sebagai teks '{expected}'. "
-                                      "Periksa apakah angka nol di belakang hilang (1.10 menjadi 1.1)."),
+                                      "Periksa apakah angka nol di belakang hilang (1.10 menjadi 1.1): ketik kode "
+                                      "sebagai teks dengan tanda petik di depannya, misalnya '1.10."),
     "target-pk-tidak-ada": (PERINGATAN, "Indikator '{value}' ada di IKU tetapi tidak punya target di lembar PK; "
                                         "capaiannya tidak dapat dihitung."),
     "realisasi-tidak-ada": (INFO, "Indikator '{value}' belum punya baris di lembar Realisasi."),
@@ -56,7 +59,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "angka-rusak": (GALAT, "'{value}' tidak dapat dibaca sebagai angka (ada spasi atau pemisah yang salah). "
                            "Maksudnya mungkin {readings}? Tulis ulang angkanya."),
     "tanggal-di-kolom-angka": (GALAT, "Sel ini berisi tanggal ({value}), padahal seharusnya angka. Excel mengubah "
-                                      "angka seperti 6.5 menjadi tanggal: ubah format sel menjadi Number lalu ketik "
+                                      "angka seperti 6.5 menjadi tanggal: ubah format selnya menjadi angka (klik "
+                                      "kanan > Format Sel > Angka; di LibreOffice: Format > Sel > Angka) lalu ketik "
                                       "ulang angkanya."),
     "satuan-tidak-sesuai": (PERINGATAN, "Satuan di sel ('{unit}') tidak sama dengan Satuan indikator ('{satuan}'). "
                                         "Tulis angkanya saja dalam satuan {satuan}."),
@@ -91,23 +95,28 @@ CATALOG: dict[str, tuple[str, str]] = {
     "induk-tidak-ada": (GALAT, "{jenis} ini tidak punya {parent} di atasnya. Urutkan baris Anggaran sesuai "
                                "hierarki: program, kegiatan, sub kegiatan, rekening."),
     "kode-tidak-sesuai-induk": (PERINGATAN, "Kode '{value}' tidak diawali kode induknya '{expected}'."),
-    "rumus-tertimpa": (GALAT, "Rumus di sel ini tertimpa nilai ketikan {value}; menurut rumus seharusnya "
-                              "{expected}. sakip-xl recompute memulihkan rumusnya."),
-    "rumus-dipulihkan": (INFO, "Rumus di sel ini tertimpa nilai ketikan yang sama dengan hasil rumus; rumus "
-                               "dipulihkan."),
+    "rumus-tertimpa": (GALAT, "Sel rumus (abu-abu) ini berisi ketikan {value}, padahal rumusnya menghasilkan "
+                              "{expected}; yang dihitung adalah hasil rumus. Jangan mengetik di sel abu-abu: bila "
+                              "angkanya salah, perbaiki isian yang dipakai rumus (sel kuning di baris ini atau di "
+                              "lembar asalnya)."),
+    "rumus-dipulihkan": (INFO, "Sel rumus (abu-abu) ini berisi ketikan yang sama dengan hasil rumusnya, sehingga "
+                               "tidak ikut berubah bila isiannya berubah. Hapus ketikannya (tekan Delete) atau "
+                               "salin rumus dari sel di atasnya."),
     "skala-tidak-valid": (GALAT, "Skala '{value}' tidak valid: {why}."),
     "skala-celah": (PERINGATAN, "Skala '{value}' punya {why}. Kategori tetap ditentukan oleh batas bawah."),
-    "teks-angka-diubah": (INFO, "Teks '{value}' dibaca sebagai angka {expected} dan ditulis ulang sebagai angka."),
+    "teks-angka-diubah": (INFO, "'{value}' tertulis sebagai teks dan dibaca sebagai angka {expected}. Agar Excel "
+                                "ikut menghitungnya, ketik angkanya saja, tanpa satuan dan tanpa titik ribuan."),
     "persen-diubah": (INFO, "Nilai berformat persen {value} dibaca sebagai {expected} (poin persen)."),
     "gaya-angka-campur": (PERINGATAN, "'{value}' ditulis dengan gaya Inggris (koma pemisah ribuan) di antara angka "
                                       "bergaya Indonesia. Dibaca sebagai {expected}; seragamkan penulisannya."),
-    "objek-tidak-terbawa": (PERINGATAN, "{what} di lembar {sheet} tidak dapat dibawa ke berkas hasil; buat ulang "
-                                        "bila diperlukan."),
+    "objek-tidak-terbawa": (PERINGATAN, "{what} di lembar {sheet} tidak ikut terbawa bila buku kerja ini dihitung "
+                                        "ulang; simpan salinannya dan buat ulang bila diperlukan."),
     "lembar-diganti-nama": (INFO, "Nama lembar '{value}' tidak diterima Excel (lebih dari 31 huruf, memuat "
                                   "[ ] : * ? / \\, diawali atau diakhiri tanda petik, berupa kata History, atau "
                                   "sudah dipakai lembar lain); di berkas hasil lembar ini bernama '{expected}'."),
-    "lembar-tambahan": (INFO, "Lembar tambahan '{sheet}' disalin sebagai nilai (rumusnya tidak dibawa)."),
-    "kolom-tambahan": (INFO, "Kolom tambahan '{column}' di lembar {sheet} disimpan sebagai nilai."),
+    "lembar-tambahan": (INFO, "Lembar tambahan '{sheet}' ikut terbawa bila buku kerja dihitung ulang, sebagai "
+                              "nilai (rumusnya tidak ikut)."),
+    "kolom-tambahan": (INFO, "Kolom tambahan '{column}' di lembar {sheet} ikut terbawa sebagai nilai."),
     "versi-templat": (INFO, "Berkas dibuat dengan templat versi {value}; versi sekarang {expected}."),
 }
 
@@ -180,8 +189,16 @@ class Report:
         return self.status != "ok" or any(i.severity == GALAT for i in self.issues)
 
     def sorted_issues(self) -> list[Issue]:
-        order = {s: n for n, s in enumerate(SEVERITIES)}
-        return sorted(self.issues, key=lambda i: (i.sheet or "", _cell_key(i.cell), order[i.severity], i.code))
+        """The most serious first; then by sheet in the order staff fill them, then by row."""
+        return sorted(self.issues, key=_issue_order)
+
+    def grouped(self) -> list[IssueGroup]:
+        """One line per cause: issues of the same code and message on one sheet, with
+        their cells, in `sorted_issues` order."""
+        groups: dict[tuple, list[Issue]] = {}
+        for i in self.sorted_issues():
+            groups.setdefault((i.severity, i.code, i.sheet, i.message), []).append(i)
+        return [IssueGroup(same[0], tuple(i.cell for i in same if i.cell)) for same in groups.values()]
 
     def to_dict(self) -> dict:
         return {
@@ -191,6 +208,29 @@ class Report:
             "counts": self.counts(),
             "issues": [i.to_dict() | {"file": self.file} for i in self.sorted_issues()],
         }
+
+
+@dataclass(frozen=True)
+class IssueGroup:
+    """Issues of one cause: the first of them, and the cells of all."""
+
+    first: Issue
+    cells: tuple[str, ...]
+
+    def cells_text(self, most: int = 6) -> str:
+        """The cells, the first `most` named and the rest counted."""
+        shown = ", ".join(self.cells[:most])
+        return shown + (f" (dan {len(self.cells) - most} sel lain)" if len(self.cells) > most else "")
+
+
+#: The sheets in the order staff fill them (the Petunjuk's order): problems are listed so.
+SHEET_ORDER = ("identitas", "skala", "iku", "pk", "realisasi", "anggaran")
+
+
+def _issue_order(i: Issue) -> tuple:
+    sheet = (i.sheet or "").casefold()
+    rank = SHEET_ORDER.index(sheet) + 1 if sheet in SHEET_ORDER else (0 if not i.sheet else len(SHEET_ORDER) + 1)
+    return (SEVERITIES.index(i.severity), rank, sheet, _cell_key(i.cell), i.code)
 
 
 def _cell_key(cell: str | None) -> tuple[int, str]:
@@ -216,13 +256,15 @@ def render_text(reports: list[Report], show_info: bool = True) -> str:
         c = rep.counts()
         out.append(f"   {c[GALAT]} galat, {c[PERINGATAN]} peringatan, {c[INFO]} info"
                    + ("" if show_info or not c[INFO] else " (info tidak ditampilkan; pakai --info)"))
-        current = object()
-        for i in rep.sorted_issues():
+        current = None
+        for g in rep.grouped():
+            i = g.first
             if i.severity == INFO and not show_info:
                 continue
-            if i.sheet != current:
-                current = i.sheet
-                out.append(f"-- Lembar {i.sheet or '(berkas)'}")
-            out.append(f"   {(i.cell or '').ljust(7)} {i.severity:<10} {i.code:<26} {i.message}")
+            if i.severity != current:
+                current = i.severity
+                out.append(f"-- {i.severity}")
+            where = f"{i.sheet or '(berkas)'} {g.cells_text(4)}".strip()
+            out.append(f"   {where:<24} {i.code:<26} {i.message}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -41,12 +41,20 @@ BASE: dict[str, dict] = {
     "peringatan": {"font_color": "#7F6000", "bg_color": "#FFEB9C"},
     "info": {"font_color": "#1F4E79", "bg_color": "#DDEBF7"},
     "total": {**_CELL, "bold": True, "bg_color": DERIVED_FILL, "top": 2},
+    "mark_legend": {"italic": True, "font_color": "#9C0006"},
 }
 
+#: Fill of an input cell marked with a problem in the recomputed workbook, by severity
+#: (the legend is in Petunjuk and at the top of each input sheet).
+MARK_FILLS = {"galat": "#FF9999", "peringatan": "#FFC000"}
 
-def cell_format(base: str, number_format: str | None = None, wrap: bool = False) -> dict:
-    """Properties of a base format with an optional number format and wrapping."""
+
+def cell_format(base: str, number_format: str | None = None, wrap: bool = False, mark: str | None = None) -> dict:
+    """Properties of a base format with an optional number format, wrapping, and the
+    fill of a problem mark (`galat`, `peringatan`)."""
     props = dict(BASE[base])
+    if mark:
+        props["bg_color"] = MARK_FILLS[mark]
     if number_format:
         props["num_format"] = NUMBER_FORMATS.get(number_format, number_format)
     if wrap:

@@ -23,6 +23,7 @@ from .writer import (
     PETUNJUK,
     Writer,
     excel_sheet_name,
+    marks_by_sheet,
     sheet_name_ok,
     write_extra_sheet,
     write_identity_sheet,
@@ -213,11 +214,12 @@ def _write_sheets(w: Writer, checked: Checked, chapter3: Chapter3, password: str
         order.insert(at, layout.tables["kategori"].sheet)
     extra = {s.name: s for s in data.extra_sheets}
     renamed = staff_sheet_names(data)
+    marks = marks_by_sheet(checked.report)
     for name in order:
         if name == layout.identity_sheet:
-            write_identity_sheet(w, layout, book, password)
+            write_identity_sheet(w, layout, book, password, marks.get(name))
         elif name in sheet_keys:
-            write_table_sheet(w, layout, book, sheet_keys[name], password)
+            write_table_sheet(w, layout, book, sheet_keys[name], password, marks.get(name))
         elif name in extra:
             write_extra_sheet(w, extra[name], renamed[name])
     for spec in chapter3.sheets:

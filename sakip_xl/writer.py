@@ -16,7 +16,7 @@ import re
 import tomllib
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import xlsxwriter
 import xlsxwriter.worksheet
@@ -26,14 +26,16 @@ from .book import Book
 from .contract import Column, Contract
 from .formula import Range, XLError, render, sheet_prefix
 from .layout import Layout, TableLayout
+from .reader import MARK_AUTHOR
 from .report import Report
 from .resources import template_file
 from .rules import RULES
-from .styles import cell_format
+from .styles import MARK_FILLS, cell_format
 
 LAST_ROW = 1_048_575  # 0-based last row of a sheet
 PETUNJUK = "Petunjuk"
-FROZEN_COLUMNS = {"iku": 1, "pk": 2, "realisasi": 2, "anggaran": 1}
+FROZEN_COLUMNS = {"iku": 1, "pk": 2, "realisasi": 2, "anggaran": 1}  # also repeated when printed wide
+BLANK_PRINT_ROWS = 15  # rows a blank sheet prints below its header, to fill by hand
 
 
 def _petunjuk_table(w: Writer, ws: Worksheet, r: int, title: str, header: str, labels: tuple[str, ...],
@@ -48,7 +50,7 @@ def _petunjuk_table(w: Writer, ws: Worksheet, r: int, title: str, header: str, l
         ws.write_string(r, 1, sheet_name, wrap)
         ws.write_string(r, 2, label, wrap)
         ws.write_string(r, 3, text, wrap)
-        ws.set_row(r, 15 * max(1, math.ceil(len(text) / 95)))
+        fit_row(ws, r, [(sheet_name, 24), (label, 22), (text, 90)])
         r += 1
     return r
 
@@ -105,11 +107,12 @@ class Writer:
     def add_sheet(self, name: str) -> Worksheet:
         return self.wb.add_worksheet(name, worksheet_class=_Worksheet)
 
-    def fmt(self, base: str, number_format: str | None = None, wrap: bool = False, indent: int = 0):
-        key = (base, number_format, wrap, indent)
+    def fmt(self, base: str, number_format: str | None = None, wrap: bool = False, indent: int = 0,
+            mark: str | None = None):
+        key = (base, number_format, wrap, indent, mark)
         f = self._formats.get(key)
         if f is None:
-            props = cell_format(base, number_format, wrap)
+            props = cell_format(base, number_format, wrap, mark)
             if indent:
                 props["indent"] = indent
             f = self._formats[key] = self.wb.add_format(props)
@@ -175,28 +178,105 @@ def excel_sheet_name(name: str, taken: set[str]) -> str:
 # ---------------------------------------------------------------- standard sheets
 
 
-def input_format(w: Writer, col: Column):
+def input_format(w: Writer, col: Column, mark: str | None = None):
     nf = {"kode": "teks", "rupiah": "rupiah", "tahun": "tahun"}.get(col.type)
-    return w.fmt("input", nf, col.wrap)
+    return w.fmt("input", nf, col.wrap, mark=mark)
+
+
+#: Problems to mark on the input cells of one sheet: (row, col) -> (severity, message).
+Marks = dict[tuple[int, int], tuple[str, str]]
+
+_A1 = re.compile(r"^([A-Z]{1,3})(\d+)$")
+MARK_LEGEND = ("Sel merah: galat, harus diperbaiki. Sel jingga: peringatan, periksa kembali. Arahkan penunjuk "
+               "ke sel bertanda untuk membaca pesannya; daftar lengkapnya di lembar Pemeriksaan.")
+
+
+def marks_by_sheet(report: Report) -> dict[str, Marks]:
+    """The galat and peringatan of a report by sheet and cell, the most serious first."""
+    out: dict[str, Marks] = {}
+    for i in report.sorted_issues():
+        m = _A1.match(i.cell or "")
+        if i.severity not in MARK_FILLS or not i.sheet or m is None:
+            continue
+        col = 0
+        for ch in m.group(1):
+            col = col * 26 + ord(ch) - 64
+        key = (int(m.group(2)) - 1, col - 1)
+        sheet = out.setdefault(i.sheet, {})
+        if key in sheet:
+            severity, text = sheet[key]
+            sheet[key] = (severity, f"{text}\n\n{i.message}")
+        else:
+            sheet[key] = (i.severity, i.message)
+    return out
+
+
+def _mark_empty_cells(ws: Worksheet, book: Book, sheet: str, marks: Marks, style) -> None:
+    """A marked cell that holds nothing (a required value left empty) still shows its mark."""
+    values = book.sheets[sheet].values if sheet in book.sheets else {}
+    for r, c in marks:
+        if (r, c) not in values:
+            ws.write_blank(r, c, None, style(r, c))
+
+
+def _write_marks(w: Writer, ws: Worksheet, marks: Marks, first_col_width: float) -> None:
+    """The comment of every marked cell and, in the title row, the legend."""
+    for (r, c), (severity, text) in marks.items():
+        ws.write_comment(r, c, f"{severity.upper()}: {text}"[:2000],
+                         {"author": MARK_AUTHOR, "x_scale": 3, "y_scale": 2.5})
+    if marks:
+        ws.write_string(0, 4 if first_col_width < 30 else 2, MARK_LEGEND, w.fmt("mark_legend"))
 
 
 def derived_format(w: Writer, col: Column):
     return w.fmt("derived", col.number_format, col.wrap)
 
 
-def write_cells(w: Writer, ws: Worksheet, book: Book, sheet: str, style) -> None:
-    """Write every value and formula of a book sheet; `style(r, c)` gives formats."""
+#: Row heights: XlsxWriter does not fit rows to wrapped text and LibreOffice does not
+#: on load, so each row is given the height its longest wrapped text needs, up to a
+#: maximum (the cell then shows the start of its text; all of it is in the cell).
+LINE_HEIGHT = 15  # points per line of the 11-point default font
+MAX_LINES = 8
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines a text takes when wrapped in a column `width` characters wide (a little
+    generous: words do not break, so lines end short)."""
+    per_line = max(1.0, width * 0.95)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def row_height(lines: int) -> float | None:
+    """The height of a row whose tallest cell takes `lines` lines; None: the default."""
+    return LINE_HEIGHT * min(lines, MAX_LINES) if lines > 1 else None
+
+
+def fit_row(ws: Worksheet, r: int, texts: Iterable[tuple[object, float]], fmt=None) -> None:
+    """Give row `r` the height its wrapped texts need: `texts` are (value, column width)."""
+    lines = max((text_lines(v, width) for v, width in texts if isinstance(v, str) and v), default=1)
+    height = row_height(lines)
+    if height is not None:
+        ws.set_row(r, height, fmt)
+
+
+def write_cells(w: Writer, ws: Worksheet, book: Book, sheet: str, style, widths: dict[int, float]) -> None:
+    """Write every value and formula of a book sheet, each row as tall as its wrapped text
+    (`widths`: column widths); `style(r, c)` gives formats."""
     s = book.sheets.get(sheet)
     if s is None:
         return
-    cells = _cells(book, sheet, style)
-    if w.constant_memory:
-        cells = sorted(cells, key=lambda cell: (cell[0], cell[1]))
-    for r, c, text, value, f in cells:
-        if text is None:
-            w.put(ws, r, c, value, f)
-        else:
-            ws.write_formula(r, c, text, f, _cached(value))
+    rows: dict[int, list] = {}
+    for cell in _cells(book, sheet, style):
+        rows.setdefault(cell[0], []).append(cell)
+    for r in sorted(rows) if w.constant_memory else rows:
+        cells = sorted(rows[r], key=lambda cell: cell[1]) if w.constant_memory else rows[r]
+        fit_row(ws, r, ((value, widths.get(c, 8.43)) for _r, c, _t, value, f in cells
+                        if f is not None and f.text_wrap))
+        for _r, c, text, value, f in cells:
+            if text is None:
+                w.put(ws, r, c, value, f)
+            else:
+                ws.write_formula(r, c, text, f, _cached(value))
 
 
 def _cells(book: Book, sheet: str, style):
@@ -264,8 +344,10 @@ def _list_source(layout: Layout, col: Column) -> str | list[str] | None:
     return None
 
 
-def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, password: str | None = None) -> None:
-    """One contract sheet: its tables' cells, formats, dropdowns, protection and print set-up."""
+def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, password: str | None = None,
+                      marks: Marks | None = None) -> None:
+    """One contract sheet: its tables' cells, formats, dropdowns, protection and print set-up;
+    input cells with a problem in `marks` are coloured and carry its message."""
     contract = layout.contract
     sdef = contract.sheet(sheet_key)
     tables = [layout.tables[t.key] for t in sdef.tables]
@@ -285,16 +367,25 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, pas
             if c in tables[0].pattern_columns:  # Target Renstra <year>: an input column
                 if r == header_row:
                     return w.fmt("header_input")
-                return w.fmt("input") if r >= first_row else None
+                return w.fmt("input", mark=input_marks.get((r, c), (None,))[0]) if r >= first_row else None
             return w.fmt("bold") if r == header_row else None
         tl, col = role
         if r == tl.header_row:
             return w.fmt("header_derived" if col.derived else "header_input")
         if r < tl.first_row:
             return None
-        return derived_format(w, col) if col.derived else input_format(w, col)
+        if col.derived:
+            return derived_format(w, col)
+        return input_format(w, col, input_marks[(r, c)][0] if (r, c) in input_marks else None)
 
-    write_cells(w, ws, book, name, style)
+    input_marks = {(r, c): m for (r, c), m in (marks or {}).items() if r >= first_row and (
+        (c in roles and not roles[c][1].derived) or c in tables[0].pattern_columns)}
+    widths = {c: col.width for c, (_tl, col) in roles.items()}
+    for c, (pkey, _year) in tables[0].pattern_columns.items():
+        widths[c] = next(p.width for p in tables[0].table.patterns if p.key == pkey)
+    write_cells(w, ws, book, name, style, widths)
+    _mark_empty_cells(ws, book, name, input_marks, style)
+    _write_marks(w, ws, input_marks, widths.get(0, 10))
     # Column formats carry the input/derived look below the prepared rows.
     for c, (tl, col) in roles.items():
         f = derived_format(w, col) if col.derived else input_format(w, col)
@@ -318,11 +409,11 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, pas
     if len(tables) == 1:
         ws.autofilter(header_row, 0, tables[0].last_row, last_col)
     ws.freeze_panes(first_row, FROZEN_COLUMNS.get(sheet_key, 0))
-    print_setup(ws, header_row)
-    data_rows = [r for t in tables for r in t.data_rows]
-    if data_rows:  # a filled workbook prints its rows, not every prepared one
-        visible = [c for c, (_tl, col) in roles.items() if not col.hidden]
-        ws.print_area(0, 0, max(data_rows), max(visible))
+    visible = sorted({*(c for c, (_tl, col) in roles.items() if not col.hidden), *tables[0].pattern_columns})
+    print_setup(ws, header_row, [widths[c] for c in visible], FROZEN_COLUMNS.get(sheet_key, 0))
+    # A filled sheet prints its rows; a blank one its header and rows to fill by hand.
+    filled = [r for (r, c) in book.sheet(name).values if r >= first_row and c in visible]
+    ws.print_area(0, 0, max(filled) if filled else first_row + BLANK_PRINT_ROWS - 1, max(visible))
     _protect(ws, password)
 
 
@@ -341,18 +432,38 @@ def _protect(ws: Worksheet, password: str | None) -> None:
     )
 
 
-def print_setup(ws: Worksheet, header_row: int | None) -> None:
+#: Printing: A4 landscape, 0.4 inch side margins. A table wider than the page at a
+#: readable size is printed across several pages, its first columns repeated.
+PRINTABLE_WIDTH = (11.69 - 0.8) * 72  # points
+MIN_PRINT_SCALE = 7 / 11  # of the 11-point font: at least 7 points on paper
+
+
+def print_setup(ws: Worksheet, header_row: int | None, widths: Iterable[float] = (), repeat_columns: int = 0) -> None:
+    """Page set-up; `widths` of the printed columns decide how many pages wide the sheet
+    prints so its text stays readable, repeating the first `repeat_columns` columns."""
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.set_footer("&L&A&RHalaman &P dari &N")
     if header_row is not None:
         ws.repeat_rows(header_row)
+    points = [(w * 7 + 5) * 0.75 for w in widths]  # Excel: 7 pixels a character plus padding
+    pages = 1
+    while pages < 4 and points and PRINTABLE_WIDTH * pages - sum(points[:repeat_columns]) * (pages - 1) < (
+            MIN_PRINT_SCALE * sum(points)):
+        pages += 1
+    ws.fit_to_pages(pages, 0)
+    if pages > 1 and repeat_columns:
+        ws.repeat_columns(0, repeat_columns - 1)
 
 
-def write_identity_sheet(w: Writer, layout: Layout, book: Book, password: str | None = None) -> None:
-    """Identitas: labels, values with their dropdowns and input messages, locked version."""
+IDENTITY_WIDTHS = {0: 28, 1: 42, 2: 90}  # label, value, help
+
+
+def write_identity_sheet(w: Writer, layout: Layout, book: Book, password: str | None = None,
+                         marks: Marks | None = None) -> None:
+    """Identitas: labels, values with their dropdowns and input messages, locked version;
+    values with a problem in `marks` coloured, carrying its message."""
     contract = layout.contract
     name = layout.identity_sheet
     ws = w.add_sheet(name)
@@ -367,12 +478,16 @@ def write_identity_sheet(w: Writer, layout: Layout, book: Book, password: str | 
         if c == value_col:
             if f.generated:
                 return w.fmt("derived")
-            return w.fmt("input", "teks" if f.type in ("kode", "periode") else None)
+            mark = input_marks.get((r, c), (None,))[0]
+            return w.fmt("input", "teks" if f.type in ("kode", "periode") else None, mark=mark)
         if c == layout.identity_label_col:
             return w.fmt("bold")
         return w.fmt("subtitle", None, True)
 
-    write_cells(w, ws, book, name, style)
+    input_marks = {(r, c): m for (r, c), m in (marks or {}).items()
+                   if c == value_col and r in by_row and not by_row[r].generated}
+    write_cells(w, ws, book, name, style, IDENTITY_WIDTHS)
+    _write_marks(w, ws, input_marks, IDENTITY_WIDTHS[0])
     for r, f in by_row.items():
         if f.generated:
             continue
@@ -389,9 +504,8 @@ def write_identity_sheet(w: Writer, layout: Layout, book: Book, password: str | 
         else:
             opts_dv["validate"] = "any"
         ws.data_validation(r, value_col, r, value_col, opts_dv)
-    ws.set_column(0, 0, 28)
-    ws.set_column(1, 1, 42)
-    ws.set_column(2, 2, 90)
+    for c, width in IDENTITY_WIDTHS.items():
+        ws.set_column(c, c, width)
     ws.freeze_panes(first, 0)
     print_setup(ws, None)
     _protect(ws, password)
@@ -426,15 +540,16 @@ def write_petunjuk(w: Writer, contract: Contract) -> None:
                     w.fmt("subtitle"))
     r += 2
     ws.merge_range(r, 1, r, 3, text["pengantar"], wrap)
-    ws.set_row(r, 75)
+    fit_row(ws, r, [(text["pengantar"], 24 + 22 + 90)])
     r += 2
     for section in text["bagian"]:
         ws.write_string(r, 1, section["judul"], w.fmt("heading"))
         r += 1
         for i, item in enumerate(section["butir"], 1):
+            item = item.format(**{k: f"{v:,}".replace(",", ".") for k, v in contract.capacities.items()})
             ws.write_string(r, 0, f"{i}.", w.fmt("plain"))
             ws.merge_range(r, 1, r, 3, item, wrap)
-            ws.set_row(r, 15 * max(1, math.ceil(len(item) / 125)))
+            fit_row(ws, r, [(item, 24 + 22 + 90)])
             r += 1
         r += 1
     ws.write_string(r, 1, "7. Isi setiap lembar", w.fmt("heading"))
@@ -442,6 +557,7 @@ def write_petunjuk(w: Writer, contract: Contract) -> None:
     for sheet_name, purpose in text["lembar"].items():
         ws.write_string(r, 1, sheet_name, w.fmt("bold"))
         ws.merge_range(r, 2, r, 3, purpose, wrap)
+        fit_row(ws, r, [(purpose, 22 + 90)])
         r += 1
     formulas = [
         (sheet.name, col.label, f"{RULES[col.rule].explanation} Dasar: {RULES[col.rule].source}.")
@@ -491,15 +607,22 @@ def write_output_sheet(w: Writer, book: Book, spec, password: str | None = None)
             return w.fmt(base, None, True, spec.indent[r])
         return w.fmt(base, spec.number_formats.get(c), c in spec.wrap)
 
-    write_cells(w, ws, book, spec.name, style)
+    write_cells(w, ws, book, spec.name, style, dict(enumerate(spec.widths)))
     for c, width in enumerate(spec.widths):
         ws.set_column(c, c, width)
-    for r in spec.headers:
-        ws.set_row(r, 32)
+    for r in spec.headers:  # headers wrap in narrow columns: at least two lines
+        labels = book.sheets[spec.name].values
+        lines = max(2, *(text_lines(str(labels.get((r, c), "")), width) for c, width in enumerate(spec.widths)))
+        ws.set_row(r, row_height(lines))
     ws.freeze_panes(spec.first_data_row, 0)
     for chart in spec.charts:
         _insert_chart(w, ws, spec.name, chart)
-    print_setup(ws, spec.headers[0] if spec.headers else None)
+    # One table per page block: a page break before every section and chart after the
+    # first; the header repeats on every page only where the sheet holds one table.
+    breaks = sorted({t for t in spec.titles if t > spec.first_data_row} | {c.anchor[0] for c in spec.charts})
+    if breaks:
+        ws.set_h_pagebreaks(breaks)
+    print_setup(ws, spec.headers[0] if len(spec.headers) == 1 else None, spec.widths, 2)
     _protect(ws, password)
 
 
@@ -526,33 +649,41 @@ def _insert_chart(w: Writer, ws: Worksheet, sheet: str, chart) -> None:
 PEMERIKSAAN = "Pemeriksaan"
 
 
+PEMERIKSAAN_COLUMNS = (("No", 5), ("Tingkat", 11), ("Kode Masalah", 22), ("Lembar", 12), ("Sel", 8),
+                       ("Sel Lain", 16), ("Nilai Ditemukan", 20), ("Nilai Acuan", 18), ("Pesan", 70))
+
+
 def write_pemeriksaan(w: Writer, report: Report, sheet_names: set[str]) -> None:
-    """Every issue with a link to its cell."""
+    """Every problem, the most serious first, one line per cause with a link to its
+    (first) cell."""
     ws = w.add_sheet(PEMERIKSAAN)
-    issues, counts = report.sorted_issues(), report.counts()
+    groups, counts = report.grouped(), report.counts()
     ws.write_string(0, 0, "Hasil Pemeriksaan sakip-xl", w.fmt("title"))
-    ws.write_string(1, 0, f"{counts['galat']} galat, {counts['peringatan']} peringatan, {counts['info']} info. "
-                          "Klik alamat sel untuk menuju sel tersebut.", w.fmt("subtitle"))
-    headers = ["No", "Tingkat", "Kode Masalah", "Lembar", "Sel", "Nilai Ditemukan", "Nilai Seharusnya", "Pesan"]
-    for c, h in enumerate(headers):
+    ws.write_string(1, 0, f"{counts['galat']} galat, {counts['peringatan']} peringatan, {counts['info']} info, "
+                          "yang paling serius di atas. Klik alamat sel untuk menuju sel tersebut; sel bermasalah "
+                          "di lembar isian diberi warna dan komentar berisi pesannya.", w.fmt("subtitle"))
+    widths = dict(enumerate(width for _h, width in PEMERIKSAAN_COLUMNS))
+    for c, (h, width) in enumerate(PEMERIKSAAN_COLUMNS):
         ws.write_string(3, c, h, w.fmt("header_derived"))
+        ws.set_column(c, c, width)
     wrap = w.fmt("text")
-    for n, i in enumerate(issues, 1):
-        r = 3 + n
+    for n, g in enumerate(groups, 1):
+        r, i = 3 + n, g.first
+        others = ", ".join(g.cells[1:]) or None
+        fit_row(ws, r, ((v, widths[c]) for c, v in ((5, others), (6, i.value), (7, i.expected), (8, i.message))))
         ws.write_number(r, 0, n)
         ws.write_string(r, 1, i.severity, w.fmt(i.severity))
         ws.write_string(r, 2, i.code)
         w.put(ws, r, 3, i.sheet)
-        if i.sheet in sheet_names and i.cell:
-            ws.write_url(r, 4, f"internal:{sheet_prefix(i.sheet)}{i.cell}", w.fmt("link"), string=i.cell)
+        if i.sheet in sheet_names and g.cells:
+            ws.write_url(r, 4, f"internal:{sheet_prefix(i.sheet)}{g.cells[0]}", w.fmt("link"), string=g.cells[0])
         else:
-            w.put(ws, r, 4, i.cell)
-        w.put(ws, r, 5, i.value, wrap)
-        w.put(ws, r, 6, i.expected, wrap)
-        ws.write_string(r, 7, i.message, wrap)
-    for c, width in enumerate((5, 11, 24, 15, 8, 22, 22, 90)):
-        ws.set_column(c, c, width)
-    ws.autofilter(3, 0, 3 + max(len(issues), 1), len(headers) - 1)
+            w.put(ws, r, 4, g.cells[0] if g.cells else None)
+        w.put(ws, r, 5, others, wrap)
+        w.put(ws, r, 6, i.value, wrap)
+        w.put(ws, r, 7, i.expected, wrap)
+        ws.write_string(r, 8, i.message, wrap)
+    ws.autofilter(3, 0, 3 + max(len(groups), 1), len(PEMERIKSAAN_COLUMNS) - 1)
     ws.freeze_panes(4, 0)
     print_setup(ws, 3)
 

@@ -3,7 +3,8 @@
     python scripts/build.py
 
 writes sakip_xl/workbook_templates/lkjip-standar.xlsx (the standard workbook
-with default options), docs/contract.md (the contract page) and
+with default options), sakip_xl/workbook_templates/lkjip-dokumen.docx (the
+default LKjIP document template), docs/contract.md (the contract page) and
 sakip_xl/examples/<name>.xlsx, the bundled examples, from the CSV files in
 examples/<name>/ (transcribed from the seed reports; see their NOTES.md).
 Tests fail when a committed file is out of date.
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from sakip_xl.contract_doc import render_contract
 from sakip_xl.fill import read_csv_folder, write_filled
+from sakip_xl.laporan.default_template import build_default_template
 from sakip_xl.template import write_template
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +28,9 @@ def main() -> None:
     out = PACKAGE / "workbook_templates" / "lkjip-standar.xlsx"
     write_template(out, force=True)
     print(f"wrote {out}")
+    document = PACKAGE / "workbook_templates" / "lkjip-dokumen.docx"
+    build_default_template(document)
+    print(f"wrote {document}")
     doc = ROOT / "docs" / "contract.md"
     doc.write_text(render_contract(), encoding="utf-8")
     print(f"wrote {doc}")

@@ -113,7 +113,7 @@ def test_merge_ringkasan_anggaran_and_csv_never_count_blank_as_zero(folder, tmp_
     assert budget[("Dinas Kosong", "P1")][6:10] == (300, 240, 80, "Realisasi dijumlah dari rinciannya.")
     assert budget[("Dinas Kosong", "P2")][7:9] == (None, None)
     written = write_csv(tmp_path / "csv", result)
-    with open(next(p for p in written if p.name == "anggaran.csv"), encoding="utf-8") as fh:
+    with open(next(p for p in written if p.name == "anggaran.csv"), encoding="utf-8-sig") as fh:
         csv_rows = {(r["perangkat_daerah"], r["kode"]): r for r in csv.DictReader(fh)}
     assert csv_rows[("Dinas Kosong", "P1")]["realisasi"] == "240"
     assert csv_rows[("Dinas Kosong", "P2")]["realisasi"] == ""

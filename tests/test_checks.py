@@ -252,7 +252,7 @@ def test_missing_identitas_label(tmp_path):
     # Identitas fills rows 1-15; the label goes to the first free row, 16, in the label column A
     i = the_issue(report, "label-tidak-ada", "Identitas", "A16")
     assert i.severity == "peringatan"
-    assert "'Perangkat Daerah'" in i.message and i.message.endswith("ditambahkan di sel A16.")
+    assert "'Perangkat Daerah'" in i.message and i.message.endswith("baris itu dibuat di sel A16).")
     the_issue(report, "isian-wajib-kosong", "Identitas", "B16")  # and its value is empty there
 
 
@@ -852,8 +852,23 @@ def test_cli_check_workbook_with_galat_exits_1(tmp_path):
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[1] == "   1 galat, 0 peringatan, 0 info"
-    assert lines[2] == "-- Lembar Realisasi"
-    assert lines[3].split()[:3] == ["I4", "galat", "angka-tidak-terbaca"]
+    assert lines[2] == "-- galat"
+    assert lines[3].split()[:3] == ["Realisasi", "I4", "angka-tidak-terbaca"]
+
+
+def test_check_lists_the_most_serious_first_in_filling_order_one_line_per_cause(tmp_path):
+    f = clean_filling()
+    for kode in ("1", "1.1"):  # one cause in two cells: a letter grade where % is the unit
+        row(f, "iku", kode)["Satuan"] = "%"
+        row(f, "pk", kode)["Target"] = "BB"
+    row(f, "realisasi", "1")["Realisasi"] = "81 Nilai"  # another unit than the indicator's %: a peringatan
+    row(f, "iku", "1")["Polaritas"] = "Naik"  # not a choice: a galat on IKU, filled before PK
+    report = check(tmp_path, f)
+    lines = [(g.first.severity, g.first.sheet, g.cells, g.first.code) for g in report.grouped()
+             if g.first.severity != "info"]
+    assert lines[:2] == [("galat", "IKU", ("F4",), "pilihan-tidak-dikenal"),
+                         ("galat", "PK", ("D4", "D5"), "predikat-tidak-dikenal")]
+    assert lines[2:] == [("peringatan", "Realisasi", ("I4",), "satuan-tidak-sesuai")]
 
 
 def test_cli_check_missing_sheet_exits_1(tmp_path):

@@ -24,4 +24,4 @@ def test_every_command_is_documented_and_has_an_example():
         assert f"sakip-xl {name}" in readme, name
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0
-        assert "Example: sakip-xl " + name in " ".join(result.output.split()), name
+        assert "Contoh: sakip-xl " + name in " ".join(result.output.split()), name

@@ -181,14 +181,14 @@ def test_cli_merge_csv_json_and_exit_codes(inbox, tmp_path):
     summary = json.loads(r.output)
     assert summary["counts"]["gagal dibaca"] == 5 and summary["tahun"] == 2023
     assert out.exists()
-    with open(csv_dir / "ringkasan.csv", encoding="utf-8") as fh:
+    with open(csv_dir / "ringkasan.csv", encoding="utf-8-sig") as fh:
         header = next(csv.reader(fh))
     assert header == ["pemda", "perangkat_daerah", "kode", "tahun", "indikator_iku", "indikator_dengan_capaian",
                       "indikator_dikecualikan_galat", "rata_rata_capaian", "batas_capaian", "kategori", "pagu", "realisasi_anggaran", "penyerapan",
                       "efisiensi", "metode_efisiensi", "galat", "peringatan", "status", "berkas"]
     for name, first in (("indikator.csv", "perangkat_daerah"), ("anggaran.csv", "perangkat_daerah"),
                         ("pemeriksaan.csv", "berkas")):
-        with open(csv_dir / name, encoding="utf-8") as fh:
+        with open(csv_dir / name, encoding="utf-8-sig") as fh:
             assert next(csv.reader(fh))[0] == first
     clean = tmp_path / "clean"
     clean.mkdir()

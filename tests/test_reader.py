@@ -135,9 +135,9 @@ def test_columns_in_another_order(tmp_path):
     checked = checked_sheets(tmp_path, sheets)
     assert cell(checked, "pk", "1", "target").number == 82
     assert cell(checked, "realisasi", "1.1", "analisis").text == "tercapai"
-    assert codes(checked) == [
-        ("satuan-tidak-sesuai", "PK", "A5"),  # Target is column A, 1.1 is row 5
+    assert codes(checked) == [  # the galat first, then the peringatan
         ("angka-tidak-terbaca", "Realisasi", "A6"),  # Realisasi is column A, 1.2 is row 6
+        ("satuan-tidak-sesuai", "PK", "A5"),  # Target is column A, 1.1 is row 5
     ]
 
 

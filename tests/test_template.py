@@ -181,10 +181,25 @@ def test_helper_columns_hidden_and_layout_set_up(wb):
         ws = wb[name]
         assert ws.freeze_panes and ws.freeze_panes.endswith(str(FIRST)), name
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-        # Fit to one page wide (an omitted fitToWidth is 1 in OOXML), any number of pages tall.
+        # Fit to as few pages wide as keep the 11-point text at 7 points or more on paper (an
+        # omitted fitToWidth is 1 in OOXML), any number of pages tall.
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+        wide = ws.page_setup.fitToWidth or 1
+        assert ws.page_setup.fitToHeight == 0
         assert ws.print_title_rows == f"${HEADER}:${HEADER}"
+        # The printed columns: an Excel column w characters wide is 7w + 5 pixels, 0.75 point each;
+        # A4 landscape with 0.4-inch margins leaves (11.69 - 0.8) x 72 = 784 points across a page.
+        area = ws.print_area.split("!")[1].replace("$", "")
+        last = openpyxl.utils.column_index_from_string(area.split(":")[1].rstrip("0123456789"))
+        points = [(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width * 7 + 5) * 0.75
+                  for c in range(1, last + 1)
+                  if not ws.column_dimensions[openpyxl.utils.get_column_letter(c)].hidden]
+        repeated = sum(points[:2]) if ws.print_title_cols else 0
+        def size(pages):  # the font on paper when the columns are fitted to `pages` pages
+            return 11 * min(1, (784 * pages - repeated * (pages - 1)) / sum(points))
+        assert size(wide) >= 7 and (wide == 1 or size(wide - 1) < 7), (name, wide, size(wide))
+    assert wb["Realisasi"].page_setup.fitToWidth == 2  # 27 columns do not fit one page readably
+    assert wb["Realisasi"].print_title_cols == "$A:$B"  # Kode and Indikator Kinerja on every page
     assert _column_style(wb["Anggaran"], L.tables["anggaran"].columns["pagu"] + 1).number_format == "#,##0"
     assert wb["Realisasi"]["L4"].number_format == "0.00"
     assert _column_style(wb["IKU"], 1).number_format == "@"  # codes stay text: 1.10 is not 1.1
@@ -195,6 +210,13 @@ def test_petunjuk_explains_order_colours_formulas_and_checks(wb):
     for phrase in ("Urutan pengisian", "Arti warna", "sakip-xl check", "PermenPANRB 8/2021",
                    "Permendagri 86/2017", "(2 x Target - Realisasi) / Target x 100"):
         assert phrase in text
+
+
+def test_petunjuk_numbers_come_from_the_layout(wb):
+    text = " ".join(str(c.value) for row in wb["Petunjuk"].iter_rows() for c in row if c.value)
+    rows = C.capacities
+    assert f"Realisasi {rows['indicator_rows']} baris; Anggaran {rows['budget_rows']:,} baris".replace(",", ".") in text
+    assert "{" not in text  # no placeholder left unfilled
 
 
 def test_refuses_to_overwrite_an_existing_file(tmp_path):

@@ -1,0 +1,122 @@
+"""What a clerk sees on screen and on paper: rows as tall as their wrapped text, and the
+template, the recomputed examples and a rekap printed (by LibreOffice, to PDF) on a
+sensible number of pages, one table per page block. The page limits were set from the
+rendered pages, looked at, with a little room."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from libreoffice import recalculate
+from paths import BLUTO, KALIANGET
+from sakip_xl.merge import merge
+from sakip_xl.rekap import write_rekap
+from sakip_xl.template import write_template
+from sakip_xl.workbook import recompute
+
+#: Most pages each sheet may print. Input sheets of the blank template: their header and a
+#: few rows to fill by hand. The examples: Kalianget's 130 budget rows wrap their long names.
+BLANK = {"Petunjuk": 4, "Identitas": 1, "Skala": 1, "IKU": 2, "PK": 2, "Realisasi": 2, "Anggaran": 2}
+KALIANGET_PAGES = {"Petunjuk": 4, "Identitas": 1, "Skala": 1, "IKU": 4, "PK": 2, "Realisasi": 6, "Anggaran": 26,
+                   "Capaian": 8, "Perbandingan": 2, "Efisiensi": 2, "Rekap Anggaran": 6, "Pemeriksaan": 26}
+REKAP_PAGES = {"Ringkasan": 4, "Indikator": 8, "Anggaran": 30, "Pemeriksaan": 60, "Berkas": 2}
+
+_FOOTER = re.compile(r"^\s*(\S.*?)\s+Halaman (\d+) dari (\d+)\s*$")
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("cetak")
+    out = {"template": write_template(d / "templat.xlsx")}
+    for name, source in (("kalianget", KALIANGET), ("bluto", BLUTO)):
+        out[name] = recompute(source, d / f"{name}-hasil.xlsx", make_backup=False).output
+    out["rekap"] = write_rekap(d / "rekap.xlsx", merge([KALIANGET, BLUTO], jobs=1, tahun=2023))
+    return out
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(workbooks, libreoffice, tmp_path_factory) -> dict[str, list[tuple[str, str]]]:
+    """Each workbook printed: (sheet, page text) per page, in order."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed (poppler-utils)")
+    names = list(workbooks)
+    pdfs = recalculate([workbooks[n] for n in names], tmp_path_factory.mktemp("pdf"), fmt="pdf")
+    out = {}
+    for name, pdf in zip(names, pdfs):
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        pages = []
+        for page in text.split("\f"):
+            footer = [m for m in map(_FOOTER.match, page.splitlines()) if m]
+            if footer:
+                pages.append((footer[-1].group(1), page))
+        out[name] = pages
+    return out
+
+
+def _per_sheet(pages: list[tuple[str, str]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for sheet, _text in pages:
+        counts[sheet] = counts.get(sheet, 0) + 1
+    return counts
+
+
+def test_blank_template_prints_each_input_sheet_on_at_most_two_pages(pdf_pages):
+    counts = _per_sheet(pdf_pages["template"])
+    assert set(counts) == set(BLANK)
+    assert all(counts[s] <= BLANK[s] for s in BLANK), counts
+
+
+def test_recomputed_example_prints_on_sensible_page_counts(pdf_pages):
+    counts = _per_sheet(pdf_pages["kalianget"])
+    assert set(counts) == set(KALIANGET_PAGES), counts
+    assert all(counts[s] <= KALIANGET_PAGES[s] for s in counts), counts
+    assert len(pdf_pages["bluto"]) <= 60
+
+
+def test_rekap_prints_on_sensible_page_counts(pdf_pages):
+    counts = _per_sheet(pdf_pages["rekap"])
+    assert set(counts) == set(REKAP_PAGES), counts
+    assert all(counts[s] <= REKAP_PAGES[s] for s in counts), counts
+
+
+def test_each_chapter_three_table_prints_under_its_own_header(pdf_pages):
+    capaian = [text for sheet, text in pdf_pages["kalianget"] if sheet == "Capaian"]
+    groups = [t for t in capaian if "Capaian per Tujuan/Sasaran" in t]
+    assert groups and not any("Capaian Dihitung" in t for t in groups)  # not the main table's header
+    chart = [t for t in capaian if "tanpa 3 indikator bergalat" in t]
+    assert chart and not any("Capaian per Tujuan/Sasaran" in t or "Seluruh IKU" in t for t in chart)
+
+
+@pytest.mark.parametrize("name", ["template", "kalianget", "rekap"])
+def test_rows_are_as_tall_as_their_wrapped_text(workbooks, name):
+    """A row holding wrapped text is tall enough for it: at least one 15-point line per
+    1.2 x column width characters (text is narrower than the width's digits), up to 8
+    lines, where the cell shows the start of a longer text."""
+    wb = openpyxl.load_workbook(workbooks[name], data_only=True)
+    short = []
+    for ws in wb.worksheets:
+        widths = {c: d.width for d in ws.column_dimensions.values() if d.width
+                  for c in range(d.min or 1, (d.max or d.min or 1) + 1)}  # openpyxl keeps ranges of columns
+        merged = {}
+        for rng in ws.merged_cells.ranges:
+            for r in range(rng.min_row, rng.max_row + 1):
+                merged[(ws.title, rng.min_col, r)] = (rng.min_col, rng.max_col)
+        for row in ws.iter_rows():
+            for cell in row:
+                if not (isinstance(cell.value, str) and cell.alignment.wrap_text):
+                    continue
+                span = merged.get((ws.title, cell.column, cell.row), (cell.column, cell.column))
+                width = sum(widths.get(c, 8.43) for c in range(span[0], span[1] + 1))
+                lines = min(8, sum(max(1, math.ceil(len(p) / (1.2 * width))) for p in cell.value.split("\n")))
+                height = ws.row_dimensions[cell.row].height or 15
+                if height < 15 * lines - 0.01:
+                    short.append((ws.title, cell.coordinate, height, lines))
+    assert short == [], short[:10]
