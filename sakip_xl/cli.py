@@ -124,7 +124,7 @@ def library_errors(f):
             _fail("dibatalkan.", 130)
         except MemoryError:
             _fail(f"{_subject(kwargs)}memori tidak cukup. Tutup program lain lalu ulangi.", 2)
-        except Exception as e:  # noqa: BLE001: never a traceback for the user
+        except Exception as e:  # noqa: BLE001 - never a traceback for the user
             if _debug():
                 traceback.print_exc()
             _fail(f"{_subject(kwargs)}galat tak terduga ({type(e).__name__}: {e}). Ulangi dengan "

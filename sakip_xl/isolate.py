@@ -85,7 +85,7 @@ def _worker(conn: Connection, work: Callable[[Any], Any], memory_mb: int | None,
             result: Any = work(item)
         except MemoryError:
             result = Failure(f"melebihi batas memori {memory_mb} MB saat dibaca")
-        except BaseException as e:  # noqa: BLE001: any failure of one file is that file's
+        except BaseException as e:  # noqa: BLE001 - any failure of one file is that file's
             result = Failure(f"galat tak terduga saat dibaca ({type(e).__name__})", traceback.format_exc())
         try:
             conn.send((index, result))

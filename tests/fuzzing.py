@@ -32,7 +32,7 @@ def _members(data: bytes) -> dict[str, bytes] | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return {n: z.read(n) for n in z.namelist()}
-    except Exception:  # noqa: BLE001: not a zip any more; byte mutations only
+    except Exception:  # noqa: BLE001 - not a zip any more; byte mutations only
         return None
 
 

@@ -21,6 +21,7 @@ from sakip_xl.fill import Filling, write_filled
 from sakip_xl.merge import merge
 from sakip_xl.rekap import write_rekap
 from sakip_xl.synthetic import synthetic_filling
+from sakip_xl.template import write_template
 
 
 
@@ -125,6 +126,18 @@ def test_rank_by_average_capaian(merged, tmp_path):
     averages = [avg for _rank, avg in ranked]
     assert averages == sorted(averages, reverse=True)  # rank 1 has the highest average
     assert ranked[0][0] == 1
+
+
+def test_a_blank_template_is_belum_diisi_not_lengkap(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    write_template(d / "kosong.xlsx", pemda="Kabupaten Sumenep", perangkat_daerah="Dinas Kosong", tahun=2023,
+                   renstra="2021-2026")
+    write_filled(d / "a.xlsx", small("Dinas A"))
+    result = merge([d], jobs=1)
+    status = {e.office.perangkat_daerah: e.status for e in result.used}
+    assert status == {"Dinas Kosong": "belum diisi", "Dinas A": "lengkap"}
+    assert result.counts()["belum diisi"] == 1
 
 
 def test_text_from_workbooks_never_becomes_a_formula(tmp_path):

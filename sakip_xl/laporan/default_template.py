@@ -12,6 +12,10 @@ chapters II and III are a landscape section.
 
 from __future__ import annotations
 
+import io
+import zipfile
+from datetime import datetime
+
 from pathlib import Path
 
 from docx import Document
@@ -46,7 +50,14 @@ def build_default_template(path: str | Path) -> None:
     _bab4(doc)
     doc.core_properties.title = "Laporan Kinerja Instansi Pemerintah {{ perangkat_daerah }} Tahun {{ tahun }}"
     doc.core_properties.author = "sakip-xl"
-    doc.save(str(path))
+    fixed = datetime(2000, 1, 1)  # the same bytes on every build (the shipped file is committed)
+    doc.core_properties.created = doc.core_properties.modified = fixed
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as built, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in built.infolist():
+            out.writestr(zipfile.ZipInfo(info.filename, fixed.timetuple()[:6]), built.read(info),
+                         compress_type=zipfile.ZIP_DEFLATED)
 
 
 # ---------------------------------------------------------------- page and styles
