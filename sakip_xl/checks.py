@@ -33,17 +33,26 @@ def run_checks(data: Data, book: Book, tree: BudgetTree) -> list[Issue]:
     return out
 
 
+#: The derived columns whose result can pass the largest double unnoticed: the year's sum
+#: of quarters and the capaian ratio (budget amounts that large already break the
+#: parent-sum and realisasi-over-pagu checks).
+CAN_OVERFLOW = {"realisasi": ("realisasi_berlaku", "capaian")}
+
+
 def check_overflow(data: Data, book: Book) -> Iterator[Issue]:
     """Every number is computed or reported: a derived cell whose result passes the
     largest double (#NUM!, e.g. two quarters of 1,7E+308 summed) is a galat at that cell."""
-    for table in ("realisasi", "anggaran"):
+    for table, keys in CAN_OVERFLOW.items():
         tl = data.layout.tables[table]
-        for r in _rows(data, table):
-            for col in tl.table.derived:
-                c = tl.columns.get(col.key)
-                v = book.value(tl.sheet, r.row, c) if c is not None and not col.hidden else None
+        for key in keys:
+            c = tl.columns.get(key)
+            if c is None:
+                continue
+            for r in _rows(data, table):
+                v = book.value(tl.sheet, r.row, c)
                 if isinstance(v, XLError) and v.code == NUM.code:
-                    yield issue("hasil-melampaui-batas", tl.sheet, cell_name(r.row, c), column=col.label)
+                    label = tl.table.column(key).label
+                    yield issue("hasil-melampaui-batas", tl.sheet, cell_name(r.row, c), column=label)
 
 
 def code_key(cell: Cell | None) -> str | None:
