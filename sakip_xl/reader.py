@@ -294,6 +294,12 @@ def _read_sheets(file: str, data: bytes, wanted: set[str] | None, checked: set[s
     except Exception as e:  # calamine raises several error types for broken content
         raise UnreadableFile(f"{file}: isi berkas rusak dan tidak dapat dibaca. Buka di Excel atau LibreOffice lalu "
                              "simpan ulang, atau minta kiriman berkas yang baru.") from e
+    seen: set[str] = set()
+    for meta in wb.sheets_metadata:  # Excel refuses two sheets of one name; a broken file may hold them
+        if meta.name.casefold() in seen:
+            raise UnreadableFile(f"{file}: berkas rusak: ada dua lembar bernama '{meta.name}', yang tidak diizinkan "
+                                 "Excel. Buka di LibreOffice, ganti nama salah satunya, simpan, lalu ulangi.")
+        seen.add(meta.name.casefold())
     sheets = []
     for meta in wb.sheets_metadata:
         if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):

@@ -164,4 +164,6 @@ def problems(outcome: dict) -> list[str]:
             found.append(f"{name}: traceback ({r['escaped']}): {r['output']}")
     if outcome["recompute"]["exit"] == 2 and outcome["written"]:
         found.append("recompute wrote a file for an input it could not read")
+    if outcome["recompute"]["exit"] == 2 and outcome["check"]["exit"] != 2:  # both read the file the same way
+        found.append(f"recompute refused what check read: {outcome['recompute']['output']}")
     return found

@@ -540,3 +540,12 @@ def test_staff_sheets_with_names_excel_refuses_are_renamed_in_the_output(tmp_pat
     assert wb.sheetnames[-1] == "Pemeriksaan"
     assert wb["Catatan Kepala Bidang Perencana"]["A1"].value == "catatan"
     assert wb["Data _lama_ (2)"]["B2"].value == 5
+
+
+def test_two_sheets_of_one_name_are_refused_as_broken(tmp_path):
+    """Excel never writes two sheets of one name; a broken or hand-made file may. Writing it
+    back would fail (a fuzzed file found it), so it is refused before any work."""
+    sheet = with_staff_sheets({"identitas": '<row r="1"><c r="A1"><v>1</v></c></row>'})
+    path = example_with(tmp_path, "laporan.xlsx", sheet)
+    refused(path, "laporan.xlsx: berkas rusak: ada dua lembar bernama 'identitas', yang tidak diizinkan Excel. Buka "
+                  "di LibreOffice, ganti nama salah satunya, simpan, lalu ulangi.", tmp_path)
