@@ -133,6 +133,7 @@ class Chapter3:
     sheets: list[OutputSheet]
     summary: Summary
     budget_rows: dict[int, int]  # Anggaran row -> its Rekap Anggaran row (programs, kegiatan, sub kegiatan)
+    flagged: dict[str, list[Issue]]  # indicator code -> the galat its capaian rests on (trust.py)
 
 
 def build_chapter3(data: Data, book: Book, tree: BudgetTree, issues: list[Issue], full: bool = True) -> Chapter3:
@@ -152,7 +153,7 @@ def build_chapter3(data: Data, book: Book, tree: BudgetTree, issues: list[Issue]
     if full:
         sheets.insert(1, _perbandingan(data, book, indicators, realisasi_by_code))
     return Chapter3(sheets, Summary(cap, count, with_capaian, excluded, average, kategori, pagu, realisasi,
-                                    penyerapan, overall, metode), budget_rows)
+                                    penyerapan, overall, metode), budget_rows, flagged)
 
 
 # ---------------------------------------------------------------- Capaian

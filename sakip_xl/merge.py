@@ -22,7 +22,7 @@ from .files import find_inputs
 from .formula import Cell
 from .isolate import Failure, Limits, run_isolated
 from .report import GALAT, PERINGATAN, Issue
-from .trust import flagged_indicators, reason
+from .trust import reason
 from .workbook import check_workbook
 
 LENGKAP, ADA_GALAT, BELUM_DIISI, GAGAL = "lengkap", "ada galat", "belum diisi", "gagal dibaca"
@@ -138,8 +138,7 @@ def _summarize(entry: Entry, checked) -> None:
     """The office's figures, read from the cells the engine computed for chapter III."""
     data, book = checked.data, checked.book
     chapter3 = build_chapter3(data, book, checked.tree, checked.report.issues, full=False)
-    summary = chapter3.summary
-    flagged = flagged_indicators(data, checked.report.issues)
+    summary, flagged = chapter3.summary, chapter3.flagged
     layout = data.layout
     rt = layout.tables["realisasi"]
     by_code = code_index(data, "realisasi")

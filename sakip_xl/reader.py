@@ -561,3 +561,12 @@ def _ods_facts(source: SourceWorkbook, tables: dict[str, _OdsTable]) -> None:
 
 def cell_name(row: int, col: int) -> str:
     return f"{col_letter(col)}{row + 1}"
+
+
+_A1 = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+def cell_position(a1: str | None) -> tuple[int, int] | None:
+    """The 0-based (row, col) of an A1 address, the inverse of `cell_name`; None if it is none."""
+    m = _A1.match(a1 or "")
+    return None if m is None else (int(m.group(2)) - 1, _col_index(m.group(1)))

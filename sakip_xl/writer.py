@@ -26,7 +26,7 @@ from .book import Book
 from .contract import Column, Contract
 from .formula import Range, XLError, render, sheet_prefix
 from .layout import Layout, TableLayout
-from .reader import MARK_AUTHOR
+from .reader import MARK_AUTHOR, cell_position
 from .report import Report
 from .resources import template_file
 from .rules import RULES
@@ -186,7 +186,6 @@ def input_format(w: Writer, col: Column, mark: str | None = None):
 #: Problems to mark on the input cells of one sheet: (row, col) -> (severity, message).
 Marks = dict[tuple[int, int], tuple[str, str]]
 
-_A1 = re.compile(r"^([A-Z]{1,3})(\d+)$")
 MARK_LEGEND = ("Sel merah: galat, harus diperbaiki. Sel jingga: peringatan, periksa kembali. Arahkan penunjuk "
                "ke sel bertanda untuk membaca pesannya; daftar lengkapnya di lembar Pemeriksaan.")
 
@@ -195,13 +194,9 @@ def marks_by_sheet(report: Report) -> dict[str, Marks]:
     """The galat and peringatan of a report by sheet and cell, the most serious first."""
     out: dict[str, Marks] = {}
     for i in report.sorted_issues():
-        m = _A1.match(i.cell or "")
-        if i.severity not in MARK_FILLS or not i.sheet or m is None:
+        key = cell_position(i.cell)
+        if i.severity not in MARK_FILLS or not i.sheet or key is None:
             continue
-        col = 0
-        for ch in m.group(1):
-            col = col * 26 + ord(ch) - 64
-        key = (int(m.group(2)) - 1, col - 1)
         sheet = out.setdefault(i.sheet, {})
         if key in sheet:
             severity, text = sheet[key]

@@ -16,7 +16,6 @@ from ..interpret import PERIODE, Data, Row
 from ..reader import cell_name
 from ..report import PERINGATAN, format_number
 from ..rules import DEFAULT_CAP, DEFAULT_KATEGORI_SCALE, NOT_MEASURABLE
-from ..trust import flagged_indicators
 from ..workbook import Checked
 from .marks import CLOSE, OPEN, Marks, marked, tag, unmarked
 
@@ -127,7 +126,7 @@ class _Reader:
         self.tree: BudgetTree = checked.tree
         self.chapter3 = chapter3
         self.marks = Marks(checked.report)
-        self.flagged = flagged_indicators(self.data, checked.report.issues)
+        self.flagged = chapter3.flagged
         self._money_memo: dict[tuple[int, str], frozenset[int]] = {}
         pk, real = code_index(self.data, "pk"), code_index(self.data, "realisasi")
         first = next(s for s in chapter3.sheets if s.name == CAPAIAN).first_data_row
