@@ -2,9 +2,9 @@
 
 The public API, imported on first use (so `import sakip_xl` stays fast):
 
-- `write_template(path, ...)`: the standard workbook (`sakip_xl.template`)
-- `roll_over(last_year, path)`: next year's workbook from this year's (`sakip_xl.rollover`)
-- `check_workbook(path)`: read, compute and check one workbook (`sakip_xl.workbook`)
+- `write_template(path, ...)`: the standard workbook (`sakip_xl.commands.template`)
+- `roll_over(last_year, path)`: next year's workbook from this year's (`sakip_xl.commands.rollover`)
+- `check_workbook(path)`: read, compute and check one workbook (`sakip_xl.model.workbook`)
 - `recompute(path, output)`: the formula-checked workbook with chapter-III tables
 - `merge(inputs)`, `write_rekap(path, result)`, `write_csv(folder, result)`: the rekap of many workbooks
 - `write_laporan(path, output)`: the LKjIP document draft, .docx and PDF (`sakip_xl.laporan`)
@@ -18,17 +18,17 @@ import importlib
 __version__ = "0.1.0"
 
 _API = {
-    "write_template": "template",
-    "roll_over": "rollover",
-    "check_workbook": "workbook",
-    "check_file": "workbook",
-    "recompute": "workbook",
-    "merge": "merge",
-    "write_rekap": "rekap",
-    "write_csv": "rekap",
+    "write_template": "commands.template",
+    "roll_over": "commands.rollover",
+    "check_workbook": "model.workbook",
+    "check_file": "model.workbook",
+    "recompute": "commands.recompute",
+    "merge": "commands.merge",
+    "write_rekap": "sheets.rekap",
+    "write_csv": "sheets.rekap",
     "write_laporan": "laporan",
-    "Issue": "report",
-    "Report": "report",
+    "Issue": "checks.report",
+    "Report": "checks.report",
     "SakipError": "errors",
 }
 __all__ = [*_API, "compute", "__version__"]

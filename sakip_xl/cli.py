@@ -200,13 +200,13 @@ def template(output, pemda, perangkat_daerah, kode, tahun, renstra, password, pr
     Contoh: sakip-xl template lkjip-2024.xlsx --pemda "Kabupaten Sumenep"
     """
     if previous is not None:
-        from .rollover import roll_over
+        from .commands.rollover import roll_over
 
         result = roll_over(previous, output, tahun=tahun, password=password, force=force)
         click.echo(f"Ditulis: {result.output} (tahun {result.tahun}, dari {previous.name}: "
                    f"{result.indicators} indikator, {result.budget_rows} baris anggaran)")
         return
-    from .template import write_template
+    from .commands.template import write_template
 
     path = write_template(output, pemda=pemda, perangkat_daerah=perangkat_daerah, kode=kode, tahun=tahun,
                           renstra=renstra, password=password, force=force)
@@ -250,8 +250,8 @@ def check(files, as_json, show_info, jobs, memory_mb, seconds):
     Contoh: sakip-xl check lkjip-2023.xlsx
     """
     from .files import find_inputs
-    from .report import UNREADABLE, render_json, render_text
-    from .workbook import check_files
+    from .checks.report import UNREADABLE, render_json, render_text
+    from .model.workbook import check_files
 
     paths = find_inputs(files)
     if not paths:
@@ -283,7 +283,7 @@ def recompute(file, output, no_backup, password, as_json):
 
     Contoh: sakip-xl recompute lkjip-2023.xlsx -o lkjip-2023-hasil.xlsx
     """
-    from .workbook import recompute as run
+    from .commands.recompute import recompute as run
 
     result = run(file, output, make_backup=not no_backup, password=password)
     report = result.checked.report
@@ -357,8 +357,8 @@ def merge(inputs, output, tahun, jobs, csv_dir, csv_style, as_json, quiet, memor
     Contoh: sakip-xl merge kiriman/ -o rekap-2023.xlsx --tahun 2023
     """
     from .files import check_output, check_output_folder, find_inputs
-    from .merge import GAGAL, merge as run
-    from .rekap import write_csv, write_rekap
+    from .commands.merge import GAGAL, merge as run
+    from .sheets.rekap import write_csv, write_rekap
 
     paths = find_inputs(inputs)
     check_output(output, "rekap", inputs=paths)

@@ -14,11 +14,11 @@ from typing import Callable
 
 import pandas as pd
 
-from .contract import load_contract
-from .engine import first_own_row
-from .fill import Filling, filled_book
-from .formula import Cell, Expr, RowCell, compile_expr, fn, resolve, top_value
-from .rules import average_of, capped, efisiensi_of, kategori_of, penyerapan_of
+from .model.contract import load_contract
+from .rules.install import first_own_row
+from .model.fill import Filling, filled_book
+from .rules.formula import Cell, Expr, RowCell, compile_expr, fn, resolve, top_value
+from .rules.sakip import average_of, capped, efisiensi_of, kategori_of, penyerapan_of
 
 SCRATCH = "_hitung"  # a sheet of the in-memory workbook holding the values a rule reads
 
@@ -128,7 +128,7 @@ def rata_rata(values: pd.Series, batas: str = "Tanpa Batas") -> tuple[float | No
 def workbook_tables(path: str | Path) -> dict[str, pd.DataFrame]:
     """A filled workbook's tables: inputs as read (text numbers as numbers) and every
     derived column as the engine computes it, with each row's sheet row number."""
-    from .workbook import check_workbook
+    from .model.workbook import check_workbook
 
     checked = check_workbook(path)
     data, book = checked.data, checked.book

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import UsageError, WriteError
-from .reader import WORKBOOK_SUFFIXES
+from .read.source import WORKBOOK_SUFFIXES
 
 
 def find_inputs(inputs: Iterable[str | Path]) -> list[Path]:

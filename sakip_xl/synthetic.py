@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 
-from .fill import Filling
+from .model.fill import Filling
 
 OFFICES = ["Kecamatan Bluto", "Kecamatan Kalianget", "Kecamatan Saronggi", "Dinas Kesehatan",
            "Dinas Pendidikan", "Badan Kepegawaian Daerah", "Dinas Pertanian", "Kecamatan Gapura"]

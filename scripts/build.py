@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sakip_xl.contract_doc import render_contract
-from sakip_xl.fill import read_csv_folder, write_filled
+from sakip_xl.model.contract_doc import render_contract
+from sakip_xl.model.fill import read_csv_folder, write_filled
 from sakip_xl.laporan.default_template import build_default_template
-from sakip_xl.template import write_template
+from sakip_xl.commands.template import write_template
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

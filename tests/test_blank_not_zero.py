@@ -23,10 +23,10 @@ import pytest
 
 from conftest import keep
 from sakip_xl import compute
-from sakip_xl.fill import Filling, write_filled
-from sakip_xl.merge import merge
-from sakip_xl.rekap import write_csv, write_rekap
-from sakip_xl.workbook import recompute
+from sakip_xl.model.fill import Filling, write_filled
+from sakip_xl.commands.merge import merge
+from sakip_xl.sheets.rekap import write_csv, write_rekap
+from sakip_xl.commands.recompute import recompute
 
 NOT_MEASURABLE = "tidak dapat diukur"
 

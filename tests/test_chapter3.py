@@ -6,9 +6,9 @@ import openpyxl
 import pytest
 
 from conftest import keep
-from sakip_xl.fill import Filling, write_filled
-from sakip_xl.merge import merge
-from sakip_xl.workbook import recompute
+from sakip_xl.model.fill import Filling, write_filled
+from sakip_xl.commands.merge import merge
+from sakip_xl.commands.recompute import recompute
 
 
 def workbook() -> Filling:

@@ -47,12 +47,13 @@ from click.testing import CliRunner
 
 from conftest import keep
 from sakip_xl.cli import main
-from sakip_xl.contract import load_contract
+from sakip_xl.model.contract import load_contract
 from sakip_xl.errors import ContractError
-from sakip_xl.fill import Filling, write_filled
-from sakip_xl.report import CATALOG, NOT_CONTRACT, UNREADABLE, Report
-from sakip_xl.template import write_template
-from sakip_xl.workbook import check_file, check_workbook, recompute
+from sakip_xl.model.fill import Filling, write_filled
+from sakip_xl.checks.report import CATALOG, NOT_CONTRACT, UNREADABLE, Report
+from sakip_xl.commands.template import write_template
+from sakip_xl.model.workbook import check_file, check_workbook
+from sakip_xl.commands.recompute import recompute
 
 #: Codes some test below triggered and located; checked by the last test.
 TRIGGERED: set[str] = set()

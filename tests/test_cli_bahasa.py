@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 from sakip_xl import __version__
 from sakip_xl.cli import CLICK_TEXTS, main
-from sakip_xl.fill import write_filled
-from sakip_xl.merge import merge
-from sakip_xl.rekap import write_csv
+from sakip_xl.model.fill import write_filled
+from sakip_xl.commands.merge import merge
+from sakip_xl.sheets.rekap import write_csv
 from test_merge import small
 
 #: English words the help texts used to have (command names are not in it).

@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from sakip_xl.cli import main
-from sakip_xl.contract_doc import render_contract
+from sakip_xl.model.contract_doc import render_contract
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -24,8 +24,9 @@ import openpyxl
 import pytest
 
 from paths import EXAMPLE_SOURCES, EXAMPLES
-from sakip_xl.fill import read_csv_folder, write_filled
-from sakip_xl.workbook import check_workbook, recompute
+from sakip_xl.model.fill import read_csv_folder, write_filled
+from sakip_xl.model.workbook import check_workbook
+from sakip_xl.commands.recompute import recompute
 
 NAMES = ("bluto-2020", "kalianget-2023")
 

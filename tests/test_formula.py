@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sakip_xl.book import Book
-from sakip_xl.formula import (
+from sakip_xl.model.book import Book
+from sakip_xl.rules.formula import (
     DIV0,
     NA,
     ROW_MARK,
@@ -396,7 +396,7 @@ def test_supported_functions_are_the_ones_the_rules_use():
 
 
 def test_unresolved_nodes_cannot_be_rendered():
-    from sakip_xl.formula import Col
+    from sakip_xl.rules.formula import Col
 
     with pytest.raises(TypeError):
         render(Col("kode"), S)

@@ -17,10 +17,10 @@ import openpyxl
 import pytest
 
 from conftest import keep
-from sakip_xl.fill import Filling, write_filled
-from sakip_xl.merge import merge
-from sakip_xl.rekap import write_rekap
-from sakip_xl.workbook import recompute
+from sakip_xl.model.fill import Filling, write_filled
+from sakip_xl.commands.merge import merge
+from sakip_xl.sheets.rekap import write_rekap
+from sakip_xl.commands.recompute import recompute
 
 
 def dinas(name: str, pasted: bool) -> Filling:

@@ -26,11 +26,12 @@ from click.testing import CliRunner
 from paths import KALIANGET
 from test_checks import clean_filling, row, write
 from sakip_xl.cli import main
-from sakip_xl.contract import load_contract
-from sakip_xl.formula import NUM, VALUE, cat, compile_expr, excel_round, fn, lit, number_to_text, top_value
-from sakip_xl.reader import MAX_COLUMNS, MAX_ROWS, sniff
-from sakip_xl.report import format_number
-from sakip_xl.workbook import check_workbook, recompute
+from sakip_xl.model.contract import load_contract
+from sakip_xl.rules.formula import NUM, VALUE, cat, compile_expr, excel_round, fn, lit, number_to_text, top_value
+from sakip_xl.read.source import MAX_COLUMNS, MAX_ROWS, sniff
+from sakip_xl.checks.report import format_number
+from sakip_xl.model.workbook import check_workbook
+from sakip_xl.commands.recompute import recompute
 
 resource = pytest.importorskip("resource")  # the memory limit needs RLIMIT_AS (Linux, macOS)
 
@@ -217,7 +218,7 @@ def test_data_far_outside_the_tables_is_refused_before_calamine_reads_it(tmp_pat
 
 def test_data_at_the_last_allowed_cell_is_read(tmp_path):
     path = example_with(tmp_path, "laporan.xlsx", with_row(ANGGARAN, 20000, '<c r="GR20000"><v>7</v></c>'))
-    run = bounded_python(f"from sakip_xl.reader import read_source; s = read_source({str(path)!r}); "
+    run = bounded_python(f"from sakip_xl.read.source import read_source; s = read_source({str(path)!r}); "
                          "print(s.sheet('Anggaran').cells[(19999, 199)])")
     assert (run.returncode, run.stdout) == (0, "7.0\n"), run.stderr[-2000:]
 
@@ -227,7 +228,7 @@ def test_format_only_far_cells_and_a_lying_dimension_are_read(tmp_path):
     xml = example_part(REALISASI).replace(b'<dimension ref="A1:AL253"/>', b'<dimension ref="A1:XFD1048576"/>')
     xml = xml.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="3"/></row></sheetData>')
     path = example_with(tmp_path, "laporan.xlsx", {REALISASI: xml})
-    run = bounded_python(f"from sakip_xl.reader import read_source; a, b = (read_source(p).sheet('Realisasi') "
+    run = bounded_python(f"from sakip_xl.read.source import read_source; a, b = (read_source(p).sheet('Realisasi') "
                          f"for p in ({str(path)!r}, {str(KALIANGET)!r})); print(a.cells == b.cells, a.n_cols)")
     assert (run.returncode, run.stdout) == (0, "True 38\n"), run.stderr[-2000:]  # A..AL, as in the example
 
@@ -235,7 +236,7 @@ def test_format_only_far_cells_and_a_lying_dimension_are_read(tmp_path):
 def test_a_sheet_not_needed_in_light_mode_is_not_read(tmp_path):
     parts = with_staff_sheets({"Catatan": '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'})
     path = example_with(tmp_path, "laporan.xlsx", parts)
-    run = bounded_python(f"from sakip_xl.workbook import check_workbook; "
+    run = bounded_python(f"from sakip_xl.model.workbook import check_workbook; "
                          f"c = check_workbook({str(path)!r}, light=True); print(c.data.source.sheet('Catatan').cells)")
     assert (run.returncode, run.stdout) == (0, "{}\n"), run.stderr[-2000:]
     refused(path, f"laporan.xlsx: lembar 'Catatan' berisi isian di sel XFD1048576, {FAR}", tmp_path)
@@ -265,7 +266,7 @@ def test_ods_empty_rows_repeated_to_the_end_are_no_data(tmp_path):
                          '"string"><text:p>isi</text:p></table:table-cell></table:table-row><table:table-row '
                          'table:number-rows-repeated="1048575"><table:table-cell '
                          'table:number-columns-repeated="16384"/></table:table-row></table:table>')
-    run = bounded_python(f"from sakip_xl.reader import read_source; print(read_source({str(path)!r}).sheets[0].cells)")
+    run = bounded_python(f"from sakip_xl.read.source import read_source; print(read_source({str(path)!r}).sheets[0].cells)")
     assert (run.returncode, run.stdout) == (0, "{(0, 0): 'isi'}\n"), run.stderr[-2000:]
 
 

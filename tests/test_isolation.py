@@ -14,10 +14,10 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-import sakip_xl.merge as merge_module
+import sakip_xl.commands.merge as merge_module
 from paths import BLUTO, KALIANGET
 from sakip_xl.cli import main
-from sakip_xl.fill import write_filled
+from sakip_xl.model.fill import write_filled
 from sakip_xl.isolate import Failure, Limits, run_isolated
 from sakip_xl.synthetic import synthetic_filling
 from test_hostile import REALISASI, declare, example_with, ole_with_directory_at, repeated, with_row

@@ -16,10 +16,10 @@ from docx import Document
 
 from paths import BLUTO, KALIANGET
 from sakip_xl.cli import main
-from sakip_xl.fill import write_filled
+from sakip_xl.model.fill import write_filled
 from sakip_xl.laporan import write_laporan
 from sakip_xl.synthetic import synthetic_filling
-from sakip_xl.workbook import recompute
+from sakip_xl.commands.recompute import recompute
 
 SUPERSCRIPT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}vertAlign"
 

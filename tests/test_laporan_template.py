@@ -10,12 +10,12 @@ from click.testing import CliRunner
 from docx import Document
 
 from paths import BLUTO, KALIANGET, PACKAGE, ROOT
-from sakip_xl.chapter3 import build_chapter3
+from sakip_xl.sheets.chapter3 import build_chapter3
 from sakip_xl.cli import main
 from sakip_xl.laporan.context import build_context
 from sakip_xl.laporan.default_template import build_default_template
 from sakip_xl.laporan.placeholders import DAFTAR, FIELDS, OBJEK, render_doc
-from sakip_xl.workbook import check_workbook
+from sakip_xl.model.workbook import check_workbook
 
 SHIPPED = PACKAGE / "workbook_templates" / "lkjip-dokumen.docx"
 GALAT_LIST = ["{%p for g in galat %}", "{{ g.tanda }} {{ g.lembar }}!{{ g.sel }}: {{ g.pesan }}", "{%p endfor %}"]

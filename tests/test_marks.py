@@ -10,8 +10,8 @@ import shutil
 import openpyxl
 
 from paths import KALIANGET
-from sakip_xl.styles import INPUT_FILL, MARK_FILLS
-from sakip_xl.workbook import recompute
+from sakip_xl.xlsx.styles import INPUT_FILL, MARK_FILLS
+from sakip_xl.commands.recompute import recompute
 
 
 

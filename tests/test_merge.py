@@ -17,11 +17,11 @@ from click.testing import CliRunner
 from conftest import keep
 from paths import BLUTO, KALIANGET
 from sakip_xl.cli import main
-from sakip_xl.fill import Filling, write_filled
-from sakip_xl.merge import merge
-from sakip_xl.rekap import write_rekap
+from sakip_xl.model.fill import Filling, write_filled
+from sakip_xl.commands.merge import merge
+from sakip_xl.sheets.rekap import write_rekap
 from sakip_xl.synthetic import synthetic_filling
-from sakip_xl.template import write_template
+from sakip_xl.commands.template import write_template
 
 
 

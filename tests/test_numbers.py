@@ -1,4 +1,4 @@
-"""Reading numbers as Indonesian offices write them (sakip_xl.numbers).
+"""Reading numbers as Indonesian offices write them (sakip_xl.read.numbers).
 
 Expected values are worked out by hand; many texts are copied from the seed
 reports in /work/shared/seeds.
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sakip_xl.numbers import Reading, read_number, read_realisasi, read_target, same_unit
+from sakip_xl.read.numbers import Reading, read_number, read_realisasi, read_target, same_unit
 
 GRADES = {"AA", "A", "BB", "B", "CC", "C", "D", "WTP"}
 

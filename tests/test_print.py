@@ -16,10 +16,10 @@ import pytest
 
 from libreoffice import recalculate
 from paths import BLUTO, KALIANGET
-from sakip_xl.merge import merge
-from sakip_xl.rekap import write_rekap
-from sakip_xl.template import write_template
-from sakip_xl.workbook import recompute
+from sakip_xl.commands.merge import merge
+from sakip_xl.sheets.rekap import write_rekap
+from sakip_xl.commands.template import write_template
+from sakip_xl.commands.recompute import recompute
 
 #: Most pages each sheet may print. Input sheets of the blank template: their header and a
 #: few rows to fill by hand. The examples: Kalianget's 130 budget rows wrap their long names.

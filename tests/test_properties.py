@@ -19,14 +19,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import keep
-from sakip_xl.book import Book
-from sakip_xl.fill import write_filled
-from sakip_xl.formula import XLError, number_to_text, resolve
-from sakip_xl.interpret import Data, interpret
-from sakip_xl.reader import read_source
-from sakip_xl.rules import GRADE_SCALES, build_rule
+from sakip_xl.model.book import Book
+from sakip_xl.model.fill import write_filled
+from sakip_xl.rules.formula import XLError, number_to_text, resolve
+from sakip_xl.read.interpret import Data, interpret
+from sakip_xl.read.source import read_source
+from sakip_xl.rules.sakip import GRADE_SCALES, build_rule
 from sakip_xl.synthetic import synthetic_filling
-from sakip_xl.workbook import recompute
+from sakip_xl.commands.recompute import recompute
 
 WORKBOOKS = dict(
     seed=st.integers(0, 2**31 - 1),

@@ -1,4 +1,4 @@
-"""Reading workbooks as users' files really are (sakip_xl.reader and sakip_xl.interpret).
+"""Reading workbooks as users' files really are (sakip_xl.read.source and sakip_xl.read.interpret).
 
 Two kinds of files: standard workbooks written by `write_filled` (then typed into
 with openpyxl, or saved again by LibreOffice as .xls, .ods, .xlsm), and workbooks
@@ -21,9 +21,10 @@ import xlsxwriter
 from conftest import keep
 from libreoffice import recalculate
 from sakip_xl.errors import ContractError
-from sakip_xl.fill import Filling, write_filled
-from sakip_xl.report import UNREADABLE
-from sakip_xl.workbook import Checked, check_file, check_workbook, recompute
+from sakip_xl.model.fill import Filling, write_filled
+from sakip_xl.checks.report import UNREADABLE
+from sakip_xl.model.workbook import Checked, check_file, check_workbook
+from sakip_xl.commands.recompute import recompute
 
 # ---------------------------------------------------------------- hand-made workbooks
 

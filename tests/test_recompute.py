@@ -25,10 +25,11 @@ from libreoffice import recalculate
 from paths import BLUTO, EXAMPLE_SOURCES, KALIANGET
 from sakip_xl.cli import main
 from sakip_xl.errors import ContractError, UnreadableFile, UsageError, WriteError
-from sakip_xl.fill import filled_book, read_csv_folder
+from sakip_xl.model.fill import filled_book, read_csv_folder
 from sakip_xl.synthetic import synthetic_filling
-from sakip_xl.workbook import check_workbook, recompute
-from sakip_xl.writer import (
+from sakip_xl.model.workbook import check_workbook
+from sakip_xl.commands.recompute import recompute
+from sakip_xl.xlsx.writer import (
     Writer,
     write_identity_sheet,
     write_petunjuk,
@@ -201,7 +202,7 @@ def test_missing_required_sheet_writes_nothing(tmp_path):
 
 
 def test_a_failure_while_writing_keeps_the_original_and_leaves_no_files(tmp_path, monkeypatch):
-    import sakip_xl.workbook as workbook
+    import sakip_xl.commands.recompute as workbook
 
     path = copy(BLUTO, tmp_path)
     original = path.read_bytes()
@@ -484,7 +485,7 @@ def runner():
 
 
 def test_cli_exit_0_when_all_is_well(runner, tmp_path):
-    from sakip_xl.fill import write_filled
+    from sakip_xl.model.fill import write_filled
 
     clean = write_filled(tmp_path / "bersih.xlsx", synthetic_filling(11, 6, 20))
     r = runner.invoke(main, ["recompute", str(clean), "-o", str(tmp_path / "hasil.xlsx")])

@@ -8,10 +8,11 @@ from click.testing import CliRunner
 from conftest import keep
 from sakip_xl.cli import main
 from sakip_xl.errors import UsageError
-from sakip_xl.fill import Filling, write_filled
-from sakip_xl.interpret import pattern_key
-from sakip_xl.rollover import roll_over
-from sakip_xl.workbook import check_workbook, recompute
+from sakip_xl.model.fill import Filling, write_filled
+from sakip_xl.read.interpret import pattern_key
+from sakip_xl.commands.rollover import roll_over
+from sakip_xl.model.workbook import check_workbook
+from sakip_xl.commands.recompute import recompute
 
 
 def year_2023() -> Filling:

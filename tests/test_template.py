@@ -11,10 +11,10 @@ from openpyxl.utils import get_column_letter
 
 from libreoffice import recalculate
 from paths import STANDARD
-from sakip_xl.contract import load_contract, normalize_label
+from sakip_xl.model.contract import load_contract, normalize_label
 from sakip_xl.errors import UsageError
-from sakip_xl.layout import standard_layout
-from sakip_xl.template import write_template
+from sakip_xl.model.layout import standard_layout
+from sakip_xl.commands.template import write_template
 
 C = load_contract()
 L = standard_layout(C)

@@ -16,7 +16,7 @@ from pathlib import Path
 from agreement import disagreements, formula_cells
 from libreoffice import recalculate
 from paths import EXAMPLES, STANDARD
-from sakip_xl.workbook import recompute
+from sakip_xl.commands.recompute import recompute
 
 
 def test_libreoffice_agrees_with_every_cached_value(libreoffice, produced, tmp_path):

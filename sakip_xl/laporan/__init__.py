@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..chapter3 import build_chapter3
+from ..sheets.chapter3 import build_chapter3
 from ..files import atomic_write, check_output
-from ..workbook import Checked, check_workbook
+from ..model.workbook import Checked, check_workbook
 from .context import build_context
 from .pdf import convert, require_soffice
 from .render import fill, load_template

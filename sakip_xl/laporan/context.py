@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..book import Book
-from ..chapter3 import CAPAIAN, EFISIENSI, PERBANDINGAN, REKAP, Chapter3, OutputSheet
-from ..checks import BudgetTree, Node, code_index, code_key
-from ..interpret import PERIODE, Data, Row
-from ..reader import cell_name
-from ..report import PERINGATAN, format_number
-from ..rules import DEFAULT_CAP, DEFAULT_KATEGORI_SCALE, NOT_MEASURABLE
-from ..workbook import Checked
+from ..model.book import Book
+from ..sheets.chapter3 import CAPAIAN, EFISIENSI, PERBANDINGAN, REKAP, Chapter3, OutputSheet
+from ..checks.tables import BudgetTree, Node, code_index, code_key
+from ..read.interpret import PERIODE, Data, Row
+from ..read.source import cell_name
+from ..checks.report import PERINGATAN, format_number
+from ..rules.sakip import DEFAULT_CAP, DEFAULT_KATEGORI_SCALE, NOT_MEASURABLE
+from ..model.workbook import Checked
 from .marks import CLOSE, OPEN, Marks, marked, tag, unmarked
 
 DASH = "-"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..report import GALAT, Issue, Report
-from ..trust import NOT_A_BASIS
+from ..checks.report import GALAT, Issue, Report
+from ..checks.trust import NOT_A_BASIS
 
 #: Around a mark inside a value's text; the renderer turns what is between them into
 #: superscript. Private-use characters, removed from every text taken from a workbook.

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterator
 
-from .formula import MAP_MARK, REF, ROW_MARK, Expr, Fn, Value, build_groups, build_index, compile_expr, render, top_value
+from ..rules.formula import MAP_MARK, REF, ROW_MARK, Expr, Fn, Value, build_groups, build_index, compile_expr, render, top_value
 
 _EPOCH = dt.datetime(1899, 12, 30)
 

@@ -8,9 +8,9 @@ rankings and charts, with the count and the reason next to the figure.
 
 from __future__ import annotations
 
-from .checks import code_index
-from .interpret import Data
-from .reader import cell_name
+from .tables import code_index
+from ..read.interpret import Data
+from ..read.source import cell_name
 from .report import GALAT, Issue
 
 #: The cells a capaian is computed from, per table: the indicator's IKU row

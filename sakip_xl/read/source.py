@@ -45,8 +45,8 @@ from xml.etree import ElementTree as ET
 
 import python_calamine
 
-from .errors import UnreadableFile
-from .formula import col_letter
+from ..errors import UnreadableFile
+from ..rules.formula import col_letter
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 

@@ -14,14 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import code_key
-from .contract import normalize_label
-from .errors import UsageError
-from .files import check_output
-from .fill import Filling, write_filled
-from .interpret import Data, pattern_key
-from .rules import GRADE_SCALES, KATEGORI_SCALES
-from .workbook import check_workbook
+from ..checks.tables import code_key
+from ..model.contract import normalize_label
+from ..errors import UsageError
+from ..files import check_output
+from ..model.fill import Filling, write_filled
+from ..read.interpret import Data, pattern_key
+from ..rules.sakip import GRADE_SCALES, KATEGORI_SCALES
+from ..model.workbook import check_workbook
 
 IDENTITY_CARRIED = ("pemda", "perangkat_daerah", "kode_pd", "periode_renstra", "nama_pimpinan", "nip_pimpinan",
                     "jabatan_pimpinan", "skala_kategori", "batas_capaian", "metode_efisiensi")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .contract import Column, Contract, load_contract
-from .interpret import HEADER_SCAN_ROWS
-from .rules import GRADE_SCALES, KATEGORI_SCALES, RULES
+from ..read.interpret import HEADER_SCAN_ROWS
+from ..rules.sakip import GRADE_SCALES, KATEGORI_SCALES, RULES
 
 TYPES = {
     "teks": "text",

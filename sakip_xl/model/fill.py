@@ -14,11 +14,11 @@ from pathlib import Path
 
 from .book import Book
 from .contract import Contract, load_contract, normalize_label
-from .errors import UsageError
-from .engine import first_own_row, install_rollups
+from ..errors import UsageError
+from ..rules.install import first_own_row, install_rollups
 from .layout import Layout, standard_layout
-from .rules import BUDGET_LEVELS, budget_parents
-from .template import template_book, write_book
+from ..rules.sakip import BUDGET_LEVELS, budget_parents
+from ..commands.template import template_book, write_book
 
 _RENSTRA_YEAR = re.compile(r"^target renstra (\d{4})$")
 

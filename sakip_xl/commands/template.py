@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .book import Book
-from .contract import load_contract
-from .engine import install_formulas, write_default_scales, write_identity_values, write_standard_text
-from .errors import UsageError
-from .files import atomic_write, check_output
-from .layout import Layout, standard_layout
-from .writer import Writer, write_standard
+from ..model.book import Book
+from ..model.contract import load_contract
+from ..rules.install import install_formulas, write_default_scales, write_identity_values, write_standard_text
+from ..errors import UsageError
+from ..files import atomic_write, check_output
+from ..model.layout import Layout, standard_layout
+from ..xlsx.writer import Writer, write_standard
 
 _PERIODE = re.compile(r"^\s*(\d{4})\s*[-–—]\s*(\d{4})\s*$")
 

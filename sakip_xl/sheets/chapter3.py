@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .book import Book
-from .checks import BudgetTree, Node, code_index, code_key
-from .formula import IF, Cell, Expr, Mapped, RowCell, cat, eq, fn, resolve
-from .interpret import Data, Row
-from .report import Issue, format_number
-from .trust import flagged_indicators, reason
-from .layout import Layout
-from .rules import (BUDGET_MONEY, DEFAULT_CAP, DEFAULT_EFFICIENCY, average_of, capped, count_of, difference_of,
+from ..model.book import Book
+from ..checks.tables import BudgetTree, Node, code_index, code_key
+from ..rules.formula import IF, Cell, Expr, Mapped, RowCell, cat, eq, fn, resolve
+from ..read.interpret import Data, Row
+from ..checks.report import Issue, format_number
+from ..checks.trust import flagged_indicators, reason
+from ..model.layout import Layout
+from ..rules.sakip import (BUDGET_MONEY, DEFAULT_CAP, DEFAULT_EFFICIENCY, average_of, capped, count_of, difference_of,
                     efisiensi_of, kategori_of, penyerapan_of, setting, total_of)
 
 CAPAIAN, PERBANDINGAN, EFISIENSI, REKAP = "Capaian", "Perbandingan", "Efisiensi", "Rekap Anggaran"

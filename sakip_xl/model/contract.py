@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 
-from .resources import template_file
+from ..resources import template_file
 
 INPUT_TYPES = frozenset(
     {"teks", "kode", "pilihan", "tahun", "periode", "target", "realisasi", "angka", "rupiah"}

@@ -12,13 +12,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from .book import Book
+from ..model.book import Book
 from .chapter3 import Chart, OutputSheet
-from .files import atomic_write
-from .formula import IF, ROW_MARK, Cell, Range, RowCell, cat, eq, fn, render
-from .merge import BUDGET_COLUMNS, INDICATOR_COLUMNS, MergeResult
-from .rules import average_of, penyerapan_of
-from .writer import PEMERIKSAAN, Writer, fit_row, print_setup, write_output_sheet
+from ..files import atomic_write
+from ..rules.formula import IF, ROW_MARK, Cell, Range, RowCell, cat, eq, fn, render
+from ..commands.merge import BUDGET_COLUMNS, INDICATOR_COLUMNS, MergeResult
+from ..rules.sakip import average_of, penyerapan_of
+from ..xlsx.writer import PEMERIKSAAN, Writer, fit_row, print_setup, write_output_sheet
 
 RINGKASAN, INDIKATOR, ANGGARAN, BERKAS = "Ringkasan", "Indikator", "Anggaran", "Berkas"
 MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows; longer tables continue on a next sheet

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from numbers import Real
 from typing import Collection, Literal
 
-from .rules import NO_VALUE_MARKERS, PERCENT_UNITS, RANGE_SEPARATORS
+from ..rules.sakip import NO_VALUE_MARKERS, PERCENT_UNITS, RANGE_SEPARATORS
 
 Kind = Literal["angka", "rentang", "predikat", "kosong", "teks", "ambigu", "rusak"]
 

@@ -22,14 +22,14 @@ import xlsxwriter
 import xlsxwriter.worksheet
 from xlsxwriter.worksheet import Worksheet
 
-from .book import Book
-from .contract import Column, Contract
-from .formula import Range, XLError, render, sheet_prefix
-from .layout import Layout, TableLayout
-from .reader import MARK_AUTHOR, cell_position
-from .report import Report
-from .resources import template_file
-from .rules import RULES
+from ..model.book import Book
+from ..model.contract import Column, Contract
+from ..rules.formula import Range, XLError, render, sheet_prefix
+from ..model.layout import Layout, TableLayout
+from ..read.source import MARK_AUTHOR, cell_position
+from ..checks.report import Report
+from ..resources import template_file
+from ..rules.sakip import RULES
 from .styles import MARK_FILLS, cell_format
 
 LAST_ROW = 1_048_575  # 0-based last row of a sheet

@@ -13,7 +13,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Iterable
 
-from .formula import number_to_text
+from ..rules.formula import number_to_text
 
 GALAT, PERINGATAN, INFO = "galat", "peringatan", "info"
 UNREADABLE = "gagal dibaca"  # Report.status of a file that cannot be opened as a workbook

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .book import Book
-from .formula import NUM, XLError
-from .interpret import PERIODE, Cell, Data, Row
-from .numbers import read_number
-from .reader import cell_name
+from ..model.book import Book
+from ..rules.formula import NUM, XLError
+from ..read.interpret import PERIODE, Cell, Data, Row
+from ..read.numbers import read_number
+from ..read.source import cell_name
 from .report import Issue, format_number, issue
-from .rules import BUDGET_LEVELS, BUDGET_MONEY, IMPLAUSIBLE_RATIO, budget_parents
+from ..rules.sakip import BUDGET_LEVELS, BUDGET_MONEY, IMPLAUSIBLE_RATIO, budget_parents
 
 MONEY = tuple(BUDGET_MONEY)
 

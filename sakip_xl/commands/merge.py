@@ -15,15 +15,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .chapter3 import REKAP, build_chapter3
-from .checks import code_index, code_key
-from .errors import ContractError, UnreadableFile, UsageError
-from .files import find_inputs
-from .formula import Cell
-from .isolate import Failure, Limits, run_isolated
-from .report import GALAT, PERINGATAN, Issue
-from .trust import reason
-from .workbook import check_workbook
+from ..sheets.chapter3 import REKAP, build_chapter3
+from ..checks.tables import code_index, code_key
+from ..errors import ContractError, UnreadableFile, UsageError
+from ..files import find_inputs
+from ..rules.formula import Cell
+from ..isolate import Failure, Limits, run_isolated
+from ..checks.report import GALAT, PERINGATAN, Issue
+from ..checks.trust import reason
+from ..model.workbook import check_workbook
 
 LENGKAP, ADA_GALAT, BELUM_DIISI, GAGAL = "lengkap", "ada galat", "belum diisi", "gagal dibaca"
 

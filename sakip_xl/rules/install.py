@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .book import Book
-from .contract import Contract
+from ..model.book import Book
+from ..model.contract import Contract
 from .formula import Cell, Fn, compile_expr, render, resolve
-from .layout import Layout, TableLayout
-from .rules import BUDGET_MONEY, GRADE_SCALES, KATEGORI_SCALES, build_rule, rollup
-from .writer import petunjuk_text
+from ..model.layout import Layout, TableLayout
+from .sakip import BUDGET_MONEY, GRADE_SCALES, KATEGORI_SCALES, build_rule, rollup
+from ..xlsx.writer import petunjuk_text
 
 
 _COMPILED: dict[tuple, tuple[Fn, str]] = {}  # (layout signature, table, column) -> (function, text)

@@ -13,16 +13,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from .book import Book
-from .contract import NUMERIC_TYPES, Column, Contract, Table, label_year, load_contract, normalize_label
-from .engine import header_label, install_formulas, write_default_scales
-from .errors import ContractError
-from .formula import NUM, number_to_text
-from .layout import Layout, TableLayout
+from ..model.book import Book
+from ..model.contract import NUMERIC_TYPES, Column, Contract, Table, label_year, load_contract, normalize_label
+from ..rules.install import header_label, install_formulas, write_default_scales
+from ..errors import ContractError
+from ..rules.formula import NUM, number_to_text
+from ..model.layout import Layout, TableLayout
 from .numbers import KOSONG, Reading, read_number, read_realisasi, read_target, same_unit
-from .reader import SourceSheet, SourceWorkbook, cell_name
-from .report import Issue, format_number, issue
-from .rules import GRADE_SCALES, KATEGORI_SCALES
+from .source import SourceSheet, SourceWorkbook, cell_name
+from ..checks.report import Issue, format_number, issue
+from ..rules.sakip import GRADE_SCALES, KATEGORI_SCALES
 
 HEADER_SCAN_ROWS = 50
 _TOTAL_ROW = re.compile(r"^\s*(jumlah|total)\b", re.I)
