@@ -51,6 +51,7 @@ def recompute(path: str | Path, output: str | Path | None = None, *, make_backup
                           may_replace_input=True)
     checked = check_workbook(path, prepare=True)
     chapter3 = build_chapter3(checked.data, checked.book, checked.tree, checked.report.issues)
+    checked.book.compute()  # every value now: writing only reads them
     vba = _vba_project(path) if target.suffix.lower() == ".xlsm" else None
 
     def write(tmp: Path) -> None:

@@ -1,9 +1,12 @@
 """A workbook in memory: the cell values as they will be written, and formulas.
 
-Formula cells are computed on demand by their compiled expressions, so a
-formula's cached value is exactly what the formula gives on the written
-cells. Column formulas (one expression for a block of rows) are rendered and
-compiled once; output tables use per-cell formulas.
+Formula cells are computed by their compiled expressions, so a formula's
+cached value is exactly what the formula gives on the written cells. A column
+formula (one expression for a block of rows) is rendered and compiled once and
+evaluated for all its rows at once (`rules.columns`) the first time any of its
+cells is needed; a cell's own formula (a budget roll-up, a total) is evaluated
+alone. `compute` evaluates everything before a workbook is written. Any change
+to a sheet whose values were already read forgets every computed value.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterator
 
+from ..rules.columns import ColumnFn, compile_column
 from ..rules.formula import MAP_MARK, REF, ROW_MARK, Expr, Fn, Value, build_groups, build_index, compile_expr, render, top_value
 
 _EPOCH = dt.datetime(1899, 12, 30)
+_MISSING = object()
 
 
 def to_cell_value(v: object) -> Value:
@@ -36,7 +41,8 @@ def to_cell_value(v: object) -> Value:
 
 @dataclass
 class ColumnFormula:
-    fn: Fn
+    fn: Fn  # one cell (a row of this column read while the column itself is being evaluated)
+    vfn: ColumnFn  # the whole column at once
     text: str  # rendered with ROW_MARK for the row number (MAP_MARK for a mapped row)
     first: int
     last: int
@@ -78,6 +84,8 @@ class Sheet:
         self.cache: dict[tuple[int, int], Value] = {}
         self.typed_over: set[tuple[int, int]] = set()  # values typed where a formula belongs
         self.originals: dict[tuple[int, int], object] = {}  # dates, kept for writing
+        self.evaluated: set[int] = set()  # column formulas whose rows are all in `cache`
+        self.own_formula_columns: set[int] = set()  # columns with a cell of its own formula
         self.max_row = -1
 
     def function_at(self, r: int, c: int) -> Fn | None:
@@ -92,7 +100,7 @@ class Sheet:
 
 
 class Book:
-    """Values and formulas of a workbook; computes formula cells lazily."""
+    """Values and formulas of a workbook; computes formula cells when first needed."""
 
     def __init__(self) -> None:
         self.sheets: dict[str, Sheet] = {}
@@ -100,6 +108,8 @@ class Book:
         self._indexes: dict[tuple, dict] = {}
         self._groups: dict[tuple, dict] = {}
         self._busy: set[tuple[str, int, int]] = set()
+        self._evaluating: set[tuple[str, int]] = set()
+        self._read: set[str] = set()  # sheets whose cells a computation has read
         self.memo: dict = {}
 
     def sheet(self, name: str) -> Sheet:
@@ -110,7 +120,20 @@ class Book:
 
     # -- building
 
+    def _changing(self, sheet: str) -> None:
+        """Forget every computed value when a sheet already read changes."""
+        if sheet in self._read:
+            self._read.clear()
+            self._columns.clear()
+            self._indexes.clear()
+            self._groups.clear()
+            self.memo.clear()
+            for s in self.sheets.values():
+                s.cache.clear()
+                s.evaluated.clear()
+
     def set(self, sheet: str, row: int, col: int, value: object) -> None:
+        self._changing(sheet)
         s = self.sheet(sheet)
         v = to_cell_value(value)
         if v is None or v == "":
@@ -129,12 +152,14 @@ class Book:
 
     def set_column_formula(self, sheet: str, col: int, expr: Expr, first: int, last: int) -> None:
         """One resolved expression for rows `first..last` of a column."""
-        self.set_compiled_column(sheet, col, compile_expr(expr), render(expr, sheet), first, last)
+        self.set_compiled_column(sheet, col, compile_expr(expr), compile_column(expr), render(expr, sheet), first, last)
 
-    def set_compiled_column(self, sheet: str, col: int, fn: Fn, text: str, first: int, last: int) -> None:
+    def set_compiled_column(self, sheet: str, col: int, fn: Fn, vfn: ColumnFn, text: str, first: int,
+                            last: int) -> None:
         """A column formula already compiled and rendered (reused across workbooks)."""
+        self._changing(sheet)
         s = self.sheet(sheet)
-        s.column_formulas[col] = ColumnFormula(fn, text, first, last)
+        s.column_formulas[col] = ColumnFormula(fn, vfn, text, first, last)
         s.max_row = max(s.max_row, last)
 
     def set_mapped_formula(self, sheet: str, col: int, expr: Expr, rows: dict[int, int]) -> None:
@@ -142,16 +167,19 @@ class Book:
         read, for each row, the source row it maps to."""
         if not rows:
             return
+        self._changing(sheet)
         s = self.sheet(sheet)
         if col in s.column_formulas:
             raise ValueError(f"{sheet}: column {col} already has a column formula")
-        s.column_formulas[col] = ColumnFormula(compile_expr(expr, rows), render(expr, sheet), min(rows),
-                                               max(rows), dict(rows))
+        s.column_formulas[col] = ColumnFormula(compile_expr(expr, rows), compile_column(expr, rows),
+                                               render(expr, sheet), min(rows), max(rows), dict(rows))
         s.max_row = max(s.max_row, max(rows))
 
     def set_formula(self, sheet: str, row: int, col: int, expr: Expr) -> None:
+        self._changing(sheet)
         s = self.sheet(sheet)
         s.cell_formulas[(row, col)] = CellFormula(compile_expr(expr, memo=False), expr, sheet, row)
+        s.own_formula_columns.add(col)
         s.max_row = max(s.max_row, row)
 
     # -- reading (formula.Book protocol)
@@ -160,22 +188,79 @@ class Book:
         s = self.sheets.get(sheet)
         if s is None:
             return None
+        self._read.add(sheet)
         key = (row, col)
-        if key in s.cache:
-            return s.cache[key]
-        f = s.function_at(row, col)
-        if f is None:
+        got = s.cache.get(key, _MISSING)
+        if got is not _MISSING:
+            return got
+        if key in s.typed_over:
             return s.values.get(key)
+        f = s.cell_formulas.get(key)
+        if f is not None:
+            fn = f.fn
+        else:
+            cf = s.column_formulas.get(col)
+            if cf is None or not cf.covers(row):
+                return s.values.get(key)
+            if (sheet, col) not in self._evaluating:
+                self._evaluate_column(s, col, cf)
+                return s.cache[key]
+            fn = cf.fn  # read by its own column while that is being evaluated: this cell alone
         token = (sheet, row, col)
         if token in self._busy:  # circular reference
             return REF
         self._busy.add(token)
         try:
-            v = top_value(f(self, row))
+            v = top_value(fn(self, row))
         finally:
             self._busy.discard(token)
         s.cache[key] = v
         return v
+
+    def _evaluate_column(self, s: Sheet, col: int, cf: ColumnFormula) -> None:
+        """Every row of a column formula at once (those with their own formula or a
+        typed value aside)."""
+        if col in s.evaluated:
+            return
+        skip = s.cell_formulas.keys() | s.typed_over | s.cache.keys()
+        rows = [r for r in cf.row_range() if (r, col) not in skip]
+        token = (s.name, col)
+        self._evaluating.add(token)
+        try:
+            values = cf.vfn(self, rows)
+        finally:
+            self._evaluating.discard(token)
+        cache = s.cache
+        for r, v in zip(rows, values):
+            cache.setdefault((r, col), top_value(v))
+        s.evaluated.add(col)
+
+    def values_at(self, sheet: str, col: int, rows: list[int] | range) -> list[Value]:
+        """The values of one column on the given rows (what a column formula reads)."""
+        s = self.sheets.get(sheet)
+        if s is None:
+            return [None] * len(rows)
+        self._read.add(sheet)
+        cf = s.column_formulas.get(col)
+        if cf is not None and col not in s.evaluated and (sheet, col) not in self._evaluating:
+            self._evaluate_column(s, col, cf)
+        if cf is None and col not in s.own_formula_columns:
+            values = s.values
+            return [values.get((r, col)) for r in rows]
+        cache, value = s.cache, self.value
+        out = []
+        for r in rows:
+            v = cache.get((r, col), _MISSING)
+            out.append(value(sheet, r, col) if v is _MISSING else v)
+        return out
+
+    def compute(self) -> None:
+        """Evaluate every formula cell now (before writing: writing only reads)."""
+        for s in list(self.sheets.values()):
+            for col, cf in s.column_formulas.items():
+                self._evaluate_column(s, col, cf)
+            for r, c in s.cell_formulas:
+                self.value(s.name, r, c)
 
     def filled(self, sheet: str, row: int, col: int) -> Value:
         """A cell's value, None when it shows nothing (an empty cell or an empty text)."""
@@ -188,8 +273,7 @@ class Book:
         if got is None:
             s = self.sheets.get(sheet)
             last = (s.max_row if s else -1) if row2 is None else row2
-            got = [self.value(sheet, r, col) for r in range(row1 or 0, last + 1)]
-            self._columns[key] = got
+            got = self._columns[key] = self.values_at(sheet, col, range(row1 or 0, last + 1))
         return got
 
     def index(self, sheet: str, col: int, row1: int | None, row2: int | None) -> dict:

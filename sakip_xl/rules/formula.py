@@ -693,9 +693,7 @@ def _compile_call(e: Call, args: list[Fn]) -> Fn:
     if name == "MATCH":
         return _compile_match(e, args)
     if name in ("SUMIFS", "COUNTIFS"):
-        indexed = _compile_ifs_indexed(e, args)
-        if indexed is not None:
-            return indexed
+        return lambda b, r: ifs_value(b, e, [f(b, r) for f in args])
     impl = _FUNCS[name]
     return lambda b, r: impl([f(b, r) for f in args])
 
@@ -978,63 +976,72 @@ def _plain_positions(groups: dict, c: Value) -> list[int] | None:
     return hits
 
 
+def match_position(b: Book, rng: Range | None, x: Value, values: Value) -> Value:
+    """MATCH(x, values, 0): through the book's index of `rng` when the values are a sheet range."""
+    x = _scalar(x)
+    if isinstance(x, XLError):
+        return x
+    if isinstance(x, str) and any(c in x for c in "*?~"):
+        pat = _wildcard(x)
+        for i, v in enumerate(values if isinstance(values, list) else [values]):
+            if isinstance(v, str) and pat.fullmatch(v):
+                return float(i + 1)
+        return NA
+    k = match_key(x)
+    if k is None:
+        return NA
+    if rng is not None:
+        idx = b.index(rng.sheet, rng.col, rng.row1, rng.row2)
+    else:
+        idx = build_index(values if isinstance(values, list) else [values])
+    i = idx.get(k)
+    return NA if i is None else float(i + 1)
+
+
 def _compile_match(e: Call, args: list[Fn]) -> Fn:
-    fx = args[0]
-    rng = e.args[1]
-    frange = args[1]
+    fx, frange = args[0], args[1]
+    rng = e.args[1] if isinstance(e.args[1], Range) else None
 
     def f_match(b: Book, r: int) -> Value:
-        x = _scalar(fx(b, r))
-        if isinstance(x, XLError):
-            return x
-        if isinstance(x, str) and any(c in x for c in "*?~"):
-            pat = _wildcard(x)
-            for i, v in enumerate(frange(b, r)):
-                if isinstance(v, str) and pat.fullmatch(v):
-                    return float(i + 1)
-            return NA
-        k = match_key(x)
-        if k is None:
-            return NA
-        if isinstance(rng, Range):
-            idx = b.index(rng.sheet, rng.col, rng.row1, rng.row2)
-        else:
-            idx = build_index(frange(b, r))
-        i = idx.get(k)
-        return NA if i is None else float(i + 1)
+        x = fx(b, r)  # a sheet range is read only for a wildcard, through its index otherwise
+        return match_position(b, rng, x, frange(b, r) if rng is None or _wild(x) else None)
 
     return f_match
 
 
-def _compile_ifs_indexed(e: Call, args: list[Fn]) -> Fn | None:
-    """SUMIFS(sum, range, crit) or COUNTIFS(range, crit) with one criterion over a
-    sheet range, through an index of that range; None for any other form."""
+def _wild(x: Value) -> bool:
+    x = _scalar(x)
+    return isinstance(x, str) and any(c in x for c in "*?~")
+
+
+def ifs_value(b: Book, e: Call, a: list[Value]) -> Value:
+    """SUMIFS/COUNTIFS of evaluated arguments `a`. When the first criterion range is a
+    sheet range and its criterion plain, the candidates come from the book's index of
+    that range and only they are tested against the other criteria."""
     sumifs = e.name == "SUMIFS"
-    rng = e.args[1] if sumifs else e.args[0]
-    if len(e.args) != (3 if sumifs else 2) or not isinstance(rng, Range):
-        return None
-    generic = _FUNCS[e.name]
-    fcrit = args[2] if sumifs else args[1]
-    fsum = args[0] if sumifs else None
-
-    def f_ifs(b: Book, r: int) -> Value:
-        c = _scalar(fcrit(b, r))
-        hits = _plain_positions(b.groups(rng.sheet, rng.col, rng.row1, rng.row2), c)
-        if hits is None:
-            return generic([f(b, r) for f in args])
-        if fsum is None:
-            return float(len(hits))
-        values = fsum(b, r)
-        total = 0.0
-        for i in hits:
-            v = values[i] if i < len(values) else None
-            if isinstance(v, XLError):
-                return v
-            if is_number(v):
-                total += float(v)
-        return finite(total)
-
-    return f_ifs
+    first = 1 if sumifs else 0
+    rng = e.args[first] if len(e.args) > first else None
+    hits = None
+    if isinstance(rng, Range):
+        hits = _plain_positions(b.groups(rng.sheet, rng.col, rng.row1, rng.row2), _scalar(a[first + 1]))
+    if hits is None:
+        return _FUNCS[e.name](a)
+    rest = a[first + 2:]
+    for other, c in zip(rest[0::2], rest[1::2]):
+        other = other if isinstance(other, list) else [other]
+        pred = criterion(_scalar(c))
+        hits = [i for i in hits if i < len(other) and pred(other[i])]
+    if not sumifs:
+        return float(len(hits))
+    values = a[0] if isinstance(a[0], list) else [a[0]]
+    total = 0.0
+    for i in hits:
+        v = values[i] if i < len(values) else None
+        if isinstance(v, XLError):
+            return v
+        if is_number(v):
+            total += float(v)
+    return finite(total)
 
 
 _CRITERION_OP = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from ..model.book import Book
 from ..model.contract import Contract
+from .columns import ColumnFn, compile_column
 from .formula import Cell, Fn, compile_expr, render, resolve
 from ..model.layout import Layout, TableLayout
 from .sakip import BUDGET_MONEY, GRADE_SCALES, KATEGORI_SCALES, build_rule, rollup
 from ..xlsx.writer import petunjuk_text
 
 
-_COMPILED: dict[tuple, tuple[Fn, str]] = {}  # (layout signature, table, column) -> (function, text)
+#: (layout signature, table, column) -> (cell function, column function, text)
+_COMPILED: dict[tuple, tuple[Fn, ColumnFn, str]] = {}
 
 
 def _signature(layout: Layout) -> tuple:
@@ -39,7 +41,7 @@ def install_formulas(book: Book, layout: Layout) -> None:
                 expr = resolve(build_rule(col.rule, col.param), layout, tl.key)
                 if len(_COMPILED) > 1000:
                     _COMPILED.clear()
-                compiled = _COMPILED[key] = (compile_expr(expr), render(expr, tl.sheet))
+                compiled = _COMPILED[key] = (compile_expr(expr), compile_column(expr), render(expr, tl.sheet))
             book.set_compiled_column(tl.sheet, tl.columns[col.key], *compiled, tl.first_row, tl.last_row)
 
 

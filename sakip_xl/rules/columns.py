@@ -1,0 +1,201 @@
+"""Rule expressions evaluated over a whole column at once.
+
+A derived column holds one expression for many rows. `compile_column` turns
+that expression into `f(book, rows) -> values`, which evaluates each node of
+the tree once for all the rows: a reference reads the referenced column's
+values for those rows, an operator or function runs over the columns of its
+arguments, `IF` and `IFERROR` evaluate each branch only on the rows that take
+it, and a sub-expression that does not depend on the row (a lookup range, an
+Identitas setting) is computed once. Every element is computed by the same
+scalar operations `formula.compile_expr` uses, so a value is exactly what the
+cell-by-cell evaluation (and Excel) gives; `tests/test_columns.py` compares
+both on every rule, and LibreOffice checks the written values.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from .formula import (
+    _AGGREGATES,
+    _BINOPS,
+    _FUNCS,
+    _LOGICAL,
+    BinOp,
+    Book,
+    Call,
+    Cell,
+    Expr,
+    Lit,
+    Mapped,
+    Neg,
+    Range,
+    RowCell,
+    Value,
+    XLError,
+    _broadcast,
+    _neg,
+    _scalar,
+    _truth,
+    ifs_value,
+    match_position,
+)
+
+#: Values of one column formula for the given rows, in their order.
+ColumnFn = Callable[[Book, Sequence[int]], list[Value]]
+#: A row-independent value, computed once per book.
+FixedFn = Callable[[Book], Value]
+
+
+def compile_column(e: Expr, rowmap: dict[int, int] | None = None) -> ColumnFn:
+    """Compile a resolved expression to `f(book, rows) -> [value of each row]`.
+
+    `rowmap` gives, for each row, the source row a `Mapped` reference reads.
+    """
+    node = _ColumnCompiler(rowmap).compile(e)
+    return node if not isinstance(node, _Fixed) else _broadcast_fixed(node)
+
+
+class _Fixed:
+    """A row-independent node: its value is computed once per book and memoised."""
+
+    __slots__ = ("f", "key")
+
+    def __init__(self, f: FixedFn) -> None:
+        self.f, self.key = f, object()
+
+    def __call__(self, b: Book) -> Value:
+        memo = b.memo
+        v = memo.get(self.key, _MISSING)
+        if v is _MISSING:
+            v = memo[self.key] = self.f(b)
+        return v
+
+
+_MISSING = object()
+_Node = ColumnFn | _Fixed
+
+
+def _broadcast_fixed(f: _Fixed) -> ColumnFn:
+    return lambda b, rows: [f(b)] * len(rows)
+
+
+def _column(node: _Node) -> ColumnFn:
+    return _broadcast_fixed(node) if isinstance(node, _Fixed) else node
+
+
+class _ColumnCompiler:
+    def __init__(self, rowmap: dict[int, int] | None) -> None:
+        self.rowmap = rowmap
+
+    def compile(self, e: Expr) -> _Node:
+        return getattr(self, "_" + type(e).__name__)(e)
+
+    def _Lit(self, e: Lit) -> _Node:
+        v = float(e.value) if isinstance(e.value, int) and not isinstance(e.value, bool) else e.value
+        return _Fixed(lambda b: v)
+
+    def _Cell(self, e: Cell) -> _Node:
+        s, rr, c = e.sheet, e.row, e.col
+        return _Fixed(lambda b: b.value(s, rr, c))
+
+    def _Range(self, e: Range) -> _Node:
+        s, c, r1, r2 = e.sheet, e.col, e.row1, e.row2
+        return _Fixed(lambda b: b.column(s, c, r1, r2))
+
+    def _RowCell(self, e: RowCell) -> _Node:
+        s, c = e.sheet, e.col
+        return lambda b, rows: b.values_at(s, c, rows)
+
+    def _Mapped(self, e: Mapped) -> _Node:
+        s, c, m = e.sheet, e.col, self.rowmap
+        assert m is not None, "a Mapped reference needs a row map"
+        return lambda b, rows: b.values_at(s, c, [m[r] for r in rows])
+
+    def _Neg(self, e: Neg) -> _Node:
+        a = self.compile(e.a)
+        if isinstance(a, _Fixed):
+            return _Fixed(lambda b: _neg(a(b)))
+        return lambda b, rows: [_neg(x) for x in a(b, rows)]
+
+    def _BinOp(self, e: BinOp) -> _Node:
+        a, c = self.compile(e.a), self.compile(e.b)
+        op = _BINOPS[e.op]
+        if isinstance(a, _Fixed) and isinstance(c, _Fixed):
+            return _Fixed(lambda b: _broadcast(op, a(b), c(b)))
+        if isinstance(c, _Fixed):
+            return lambda b, rows: [_broadcast(op, x, y) for y in (c(b),) for x in a(b, rows)]
+        if isinstance(a, _Fixed):
+            return lambda b, rows: [_broadcast(op, x, y) for x in (a(b),) for y in c(b, rows)]
+        return lambda b, rows: [_broadcast(op, x, y) for x, y in zip(a(b, rows), c(b, rows))]
+
+    def _Call(self, e: Call) -> _Node:
+        name = e.name
+        if name == "IF":
+            return self._if(e)
+        if name == "IFERROR":
+            return self._iferror(e)
+        args = [self.compile(a) for a in e.args]
+        if name in _AGGREGATES or name in _LOGICAL:
+            # A single cell reference is a one-cell range: text in it is ignored.
+            args = [_as_range(f) if isinstance(a, (Cell, RowCell, Mapped)) else f for f, a in zip(args, e.args)]
+        impl = _impl(e)
+        if all(isinstance(a, _Fixed) for a in args):
+            fixed = args
+            return _Fixed(lambda b: impl(b, [f(b) for f in fixed]))
+        columns = [(isinstance(a, _Fixed), a) for a in args]
+
+        def call(b: Book, rows: Sequence[int]) -> list[Value]:
+            n = len(rows)
+            cols = [[f(b)] * n if fixed else f(b, rows) for fixed, f in columns]
+            return [impl(b, list(vals)) for vals in zip(*cols)]
+
+        return call
+
+    def _if(self, e: Call) -> _Node:
+        cond = self.compile(e.args[0])
+        then = _column(self.compile(e.args[1]))
+        other = _column(self.compile(e.args[2])) if len(e.args) > 2 else _column(_Fixed(lambda b: False))
+
+        def f_if(b: Book, rows: Sequence[int]) -> list[Value]:
+            tests = [_truth(_scalar(v)) for v in _column(cond)(b, rows)]
+            out: list[Value] = list(tests)  # errors stay where they are
+            yes = [i for i, t in enumerate(tests) if t is True]
+            no = [i for i, t in enumerate(tests) if t is False]
+            for picked, branch in ((yes, then), (no, other)):
+                if picked:
+                    for i, v in zip(picked, branch(b, [rows[i] for i in picked])):
+                        out[i] = v
+            return out
+
+        return f_if
+
+    def _iferror(self, e: Call) -> _Node:
+        value, fallback = (_column(self.compile(a)) for a in e.args)
+
+        def f_iferror(b: Book, rows: Sequence[int]) -> list[Value]:
+            out = value(b, rows)
+            failed = [i for i, v in enumerate(out) if isinstance(v, XLError)]
+            if failed:
+                for i, v in zip(failed, fallback(b, [rows[i] for i in failed])):
+                    out[i] = v
+            return out
+
+        return f_iferror
+
+
+def _as_range(f: _Node) -> _Node:
+    if isinstance(f, _Fixed):
+        return _Fixed(lambda b: [f(b)])
+    return lambda b, rows: [[v] for v in f(b, rows)]
+
+
+def _impl(e: Call) -> Callable[[Book, list[Value]], Value]:
+    """A function of the book and the evaluated arguments of one row."""
+    if e.name == "MATCH":
+        rng = e.args[1] if isinstance(e.args[1], Range) else None
+        return lambda b, a: match_position(b, rng, a[0], a[1])
+    if e.name in ("SUMIFS", "COUNTIFS"):
+        return lambda b, a: ifs_value(b, e, a)
+    f = _FUNCS[e.name]
+    return lambda b, a: f(a)
