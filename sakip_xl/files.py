@@ -114,11 +114,12 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return Path(a).resolve() == Path(b).resolve()
 
 
-def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(target: Path, write: Callable[[Path], object]) -> None:
     """Write to a temporary file beside `target`, then rename it into place.
 
     If anything fails, `target` is untouched and the temporary file removed;
-    a file-system failure becomes a WriteError saying what to do.
+    a file-system failure becomes a WriteError saying what to do. Whatever `write`
+    returns is ignored.
     """
     target = Path(target)
     try:

@@ -6,6 +6,8 @@ package works the same installed from a wheel, an sdist or in editable mode.
 
 from __future__ import annotations
 
+import tomllib
+from functools import cache, partial
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -17,6 +19,12 @@ from .files import atomic_write
 def template_file(name: str) -> Traversable:
     """A file of `workbook_templates/`: contract.toml, petunjuk.toml, lkjip-standar.xlsx."""
     return files(__package__).joinpath("workbook_templates", name)
+
+
+@cache
+def petunjuk_text() -> dict:
+    """The Petunjuk sheet's text and each sheet's hint line (petunjuk.toml)."""
+    return tomllib.loads(template_file("petunjuk.toml").read_text(encoding="utf-8"))
 
 
 def example_workbooks() -> list[Traversable]:
@@ -40,5 +48,9 @@ def write_examples(folder: str | Path, force: bool = False) -> list[Path]:
     except OSError as e:
         raise WriteError(f"{folder}: folder tidak dapat dibuat ({e.strerror}).") from e
     for source, target in zip(sources, targets):
-        atomic_write(target, lambda tmp, source=source: tmp.write_bytes(source.read_bytes()))
+        atomic_write(target, partial(_copy_bytes, source))
     return targets
+
+
+def _copy_bytes(source: Traversable, tmp: Path) -> None:
+    tmp.write_bytes(source.read_bytes())

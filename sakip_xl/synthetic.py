@@ -38,11 +38,15 @@ def synthetic_filling(seed: int, indicators: int = 30, budget_rows: int = 300, *
         "Batas Capaian": rnd.choice(["Tanpa Batas", "Tanpa Batas", "100", "120"]),
         "Metode Efisiensi": rnd.choice(["Selisih", "Indeks", "Sisa Anggaran"]),
     }
-    iku, pk, real = [], [], []
+    iku: list[dict[str, object]] = []
+    pk: list[dict[str, object]] = []
+    real: list[dict[str, object]] = []
     n_goals = max(1, indicators // 6)
     for i in range(indicators):
         kode = f"{i // 6 + 1}.{i % 6 + 1}"
         kind = rnd.random()
+        target: float | str  # a number, a range "60 - 70" or a letter grade
+        value: float | str | None
         satuan, polaritas, target, value = "%", "Positif", round(rnd.uniform(60, 100)), None
         if kind < 0.1:
             satuan, target = "Predikat SAKIP", rnd.choice(["B", "BB", "A"])
@@ -68,15 +72,16 @@ def synthetic_filling(seed: int, indicators: int = 30, budget_rows: int = 300, *
                     "Standar Nasional": round(target * 1.05, 2) if isinstance(target, (int, float)) and
                     rnd.random() < 0.3 else None})
         revised = rnd.random() < 0.15 and isinstance(target, (int, float))
-        pk.append({"Kode": kode, "Target": target, "Target Perubahan": round(target * 0.95, 2) if revised else None,
+        pk.append({"Kode": kode, "Target": target,
+                   "Target Perubahan": round(target * 0.95, 2) if revised and not isinstance(target, str) else None,
                    "Keterangan Perubahan": "Perubahan anggaran" if revised else None})
         quarterly = rnd.random() < 0.3 and isinstance(value, float)
-        row = {"Kode": kode, "Realisasi": None if quarterly else value,
+        row: dict[str, object] = {"Kode": kode, "Realisasi": None if quarterly else value,
                "Target N-1": target if not isinstance(target, str) or satuan != "%" else None,
                "Realisasi N-1": round(value * rnd.uniform(0.9, 1.05), 2) if isinstance(value, float) else value,
                "Realisasi N-2": round(value * rnd.uniform(0.8, 1.0), 2) if isinstance(value, float) else None,
                "Analisis": "Tercapai karena koordinasi yang baik" if rnd.random() < 0.5 else None}
-        if quarterly:
+        if quarterly and isinstance(value, float):  # (quarterly implies a float value)
             for q in ("I", "II", "III", "IV"):
                 row[f"Realisasi TW {q}"] = round(value * rnd.uniform(0.2, 0.3), 2)
         real.append(row)
@@ -92,14 +97,15 @@ def _budget(rnd: random.Random, n: int, indicators: int) -> list[dict[str, objec
     p = 0
     while len(rows) < n:
         p += 1
-        program = {"Kode": f"7.01.{p:02d}", "Jenis": "Program", "Uraian": f"Program {p}",
+        program: dict[str, object] = {"Kode": f"7.01.{p:02d}", "Jenis": "Program", "Uraian": f"Program {p}",
                    "Kode Indikator": f"{rnd.randint(0, max(0, indicators - 1)) // 6 + 1}.1"}
         rows.append(program)
         totals = [0.0, 0.0, 0.0]
         for k in range(1, rnd.randint(2, 5) + 1):
             if len(rows) >= n:
                 break
-            kegiatan = {"Kode": f"7.01.{p:02d}.2.{k:02d}", "Jenis": "Kegiatan", "Uraian": f"Kegiatan {p}.{k}"}
+            kegiatan: dict[str, object] = {"Kode": f"7.01.{p:02d}.2.{k:02d}", "Jenis": "Kegiatan",
+                                           "Uraian": f"Kegiatan {p}.{k}"}
             rows.append(kegiatan)
             ktot = [0.0, 0.0, 0.0]
             for s in range(1, rnd.randint(2, 8) + 1):
@@ -127,11 +133,13 @@ def _mess_up(rnd: random.Random, f: Filling) -> None:
     """The kinds of mistakes the seed reports contain."""
     budget = f.tables["anggaran"]
     for row in rnd.sample(budget, k=max(1, len(budget) // 10)):
-        if isinstance(row.get("Pagu"), (int, float)):
-            row["Pagu"] = _id_style(row["Pagu"]) if rnd.random() < 0.8 else f"{int(row['Pagu']):,}"
+        pagu = row.get("Pagu")
+        if isinstance(pagu, (int, float)):
+            row["Pagu"] = _id_style(pagu) if rnd.random() < 0.8 else f"{int(pagu):,}"
     program = next(r for r in budget if r["Jenis"] == "Program")
-    if isinstance(program.get("Realisasi Anggaran"), float):
-        program["Realisasi Anggaran"] += 57_500  # a total that is not the sum of its children
+    spent = program.get("Realisasi Anggaran")
+    if isinstance(spent, float):
+        program["Realisasi Anggaran"] = spent + 57_500  # a total that is not the sum of its children
     real = f.tables["realisasi"]
     numeric = [r for r, p in zip(real, f.tables["pk"]) if isinstance(p["Target"], (int, float))]
     victim = rnd.choice(numeric or real)

@@ -24,7 +24,8 @@ import openpyxl
 import pandas as pd
 
 from sakip_xl import compute
-from sakip_xl.checks.tables import code_index, effective_target
+from sakip_xl.checks.tables import effective_target
+from sakip_xl.model.codes import code_index
 from sakip_xl.checks.trust import flagged_indicators
 from sakip_xl.commands.merge import Entry, Office, choose, merge
 from sakip_xl.commands.recompute import recompute

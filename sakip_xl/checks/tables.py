@@ -8,7 +8,6 @@ its sums, scales, and formulas overwritten by typed values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..model.book import Book
@@ -17,7 +16,9 @@ from ..read.interpret import PERIODE, Cell, Data, Row
 from ..read.numbers import read_number
 from ..read.source import cell_name
 from .report import Issue, format_number, issue
-from ..rules.sakip import BUDGET_LEVELS, BUDGET_MONEY, IMPLAUSIBLE_RATIO, budget_parents
+from ..model.budget import BudgetTree
+from ..model.codes import code_index, code_key, table_rows
+from ..rules.sakip import BUDGET_MONEY, IMPLAUSIBLE_RATIO
 
 MONEY = tuple(BUDGET_MONEY)
 
@@ -48,32 +49,11 @@ def check_overflow(data: Data, book: Book) -> Iterator[Issue]:
             c = tl.columns.get(key)
             if c is None:
                 continue
-            for r in _rows(data, table):
+            for r in table_rows(data, table):
                 v = book.value(tl.sheet, r.row, c)
                 if isinstance(v, XLError) and v.code == NUM.code:
                     label = tl.table.column(key).label
                     yield issue("hasil-melampaui-batas", tl.sheet, cell_name(r.row, c), column=label)
-
-
-def code_key(cell: Cell | None) -> str | None:
-    """A code as Excel's MATCH compares it: exact text, case-insensitive."""
-    if cell is None or not isinstance(cell.written, str) or not cell.written.strip():
-        return None
-    return cell.written.casefold()
-
-
-def _rows(data: Data, table: str) -> list[Row]:
-    return [r for r in data.rows.get(table, []) if not r.is_total]
-
-
-def code_index(data: Data, table: str) -> dict[str, Row]:
-    """The rows of a table by code; of a repeated code the first, as MATCH finds it."""
-    out: dict[str, Row] = {}
-    for r in _rows(data, table):
-        k = code_key(r.get("kode"))
-        if k is not None:
-            out.setdefault(k, r)
-    return out
 
 
 # ---------------------------------------------------------------- codes
@@ -82,7 +62,7 @@ def code_index(data: Data, table: str) -> dict[str, Row]:
 def check_codes(data: Data) -> Iterator[Issue]:
     for table in ("iku", "pk", "realisasi", "anggaran"):
         seen: dict[str, Cell] = {}
-        for r in _rows(data, table):
+        for r in table_rows(data, table):
             cell = r.get("kode")
             k = code_key(cell)
             if k is None:
@@ -93,12 +73,12 @@ def check_codes(data: Data) -> Iterator[Issue]:
                 seen[k] = cell
     known = code_index(data, "iku")
     for table, key in (("pk", "kode"), ("realisasi", "kode"), ("anggaran", "kode_indikator")):
-        for r in _rows(data, table):
+        for r in table_rows(data, table):
             cell = r.get(key)
             k = code_key(cell)
             if k is not None and k not in known:
                 yield issue("kode-tidak-dikenal", cell.sheet, cell.a1, value=cell.written)
-    with_target = {code_key(r.get("kode")) for r in _rows(data, "pk")
+    with_target = {code_key(r.get("kode")) for r in table_rows(data, "pk")
                    if not (r.get("target").empty and r.get("target_perubahan").empty)}
     for k, r in known.items():
         if k not in with_target:
@@ -111,13 +91,13 @@ def check_filled(data: Data, book: Book) -> Iterator[Issue]:
     iku = code_index(data, "iku")
     if not iku:
         yield _unfilled(data, "iku", "belum ada satu pun indikator (Kode, Tujuan/Sasaran, Indikator Kinerja)")
-    if not any(not (r.get("target").empty and r.get("target_perubahan").empty) for r in _rows(data, "pk")
+    if not any(not (r.get("target").empty and r.get("target_perubahan").empty) for r in table_rows(data, "pk")
                if code_key(r.get("kode")) is not None):
         yield _unfilled(data, "pk", "belum ada satu pun target Perjanjian Kinerja")
     tl = data.layout.tables["realisasi"]
     if not any(isinstance(book.value(tl.sheet, r.row, tl.columns["realisasi_berlaku"]), (int, float))
                or (r.get("realisasi") is not None and not r.get("realisasi").empty)
-               for r in _rows(data, "realisasi") if code_key(r.get("kode")) is not None):
+               for r in table_rows(data, "realisasi") if code_key(r.get("kode")) is not None):
         yield _unfilled(data, "realisasi", "belum ada satu pun realisasi indikator")
 
 
@@ -130,7 +110,7 @@ def check_realisasi_present(data: Data, book: Book) -> Iterator[Issue]:
     tl = data.layout.tables["realisasi"]
     iku = code_index(data, "iku")
     have = set()
-    for r in _rows(data, "realisasi"):
+    for r in table_rows(data, "realisasi"):
         k = code_key(r.get("kode"))
         if k is None:
             continue
@@ -178,7 +158,7 @@ def check_grades(data: Data) -> Iterator[Issue]:
     """A grade must be on the scale its indicator's Satuan names, and only for Positif."""
     iku = code_index(data, "iku")
     for table, keys in _VALUE_COLUMNS.items():
-        for r in _rows(data, table):
+        for r in table_rows(data, table):
             ind = iku.get(code_key(r.get("kode")) or "")
             if ind is None:
                 continue
@@ -203,16 +183,16 @@ def effective_target(row: Row) -> Cell:
 
 def check_targets(data: Data) -> Iterator[Issue]:
     pk = code_index(data, "pk")  # of a repeated code the first row, as the formulas find it
-    for r in _rows(data, "pk"):
+    for r in table_rows(data, "pk"):
         t = effective_target(r)
         if t.number == 0:
             yield issue("target-nol", t.sheet, t.a1)
-    for r in _rows(data, "realisasi"):
+    for r in table_rows(data, "realisasi"):
         target_row = pk.get(code_key(r.get("kode")))
         pairs = [(r.get("realisasi"), effective_target(target_row) if target_row else None),
                  (r.get("realisasi_n1"), r.get("target_n1"))]
         yield from _implausible(pairs)
-    for r in _rows(data, "anggaran"):
+    for r in table_rows(data, "anggaran"):
         yield from _implausible([(r.get("realisasi_kinerja"), r.get("target"))])
 
 
@@ -277,80 +257,6 @@ def check_scales(data: Data) -> Iterator[Issue]:
 
 
 # ---------------------------------------------------------------- budget
-
-
-@dataclass
-class Node:
-    row: Row
-    level: int
-    parent: Node | None = None
-    children: list[Node] = field(default_factory=list)
-
-    def own(self, key: str) -> float | None:
-        return self.row.number(key)
-
-    def stated(self, key: str) -> float | None:
-        """What the workbook states for this row: its typed amount, else what its
-        children state together."""
-        own = self.own(key)
-        return own if own is not None else self.children_stated(key)
-
-    def children_stated(self, key: str) -> float | None:
-        """The sum of what the children state, or None when none states anything."""
-        kids = [a for a in (c.stated(key) for c in self.children) if a is not None]
-        return sum(kids) if kids else None
-
-    def lowest(self, key: str) -> float | None:
-        """The money of the lowest rows below this one (the Rekap Anggaran's rollup)."""
-        kids = [a for a in (c.lowest(key) for c in self.children) if a is not None]
-        return sum(kids) if kids else self.own(key)
-
-    def disagrees(self, key: str) -> float | None:
-        """What the children say when the typed amount agrees neither with what the
-        direct children state nor with what the lowest rows add up to; else None.
-
-        Either agreement makes the row consistent, so one wrong figure is reported
-        once, at the row where it is: not at every ancestor of a short leaf, nor at
-        the parent of a wrong middle row.
-        """
-        typed, direct = self.own(key), self.children_stated(key)
-        if typed is None or direct is None or abs(typed - direct) <= 0.5:
-            return None
-        bottom = sum(a for a in (c.lowest(key) for c in self.children) if a is not None)
-        return None if abs(typed - bottom) <= 0.5 else direct
-
-
-@dataclass
-class BudgetTree:
-    roots: list[Node]
-    nodes: list[Node]
-    totals: list[Row]
-    orphans: list[Node]
-
-
-def budget_tree(data: Data) -> BudgetTree:
-    """Program > Kegiatan > Sub Kegiatan > Rekening from row order: each row belongs
-    to the nearest row above it of a higher level (Permendagri 90/2019 hierarchy)."""
-    rows = _rows(data, "anggaran")
-    levels = [BUDGET_LEVELS.get((r.text("jenis") or "").casefold()) for r in rows]
-    roots: list[Node] = []
-    nodes: list[Node] = []
-    orphans: list[Node] = []
-    at: dict[int, Node] = {}
-    for i, (r, level, parent) in enumerate(zip(rows, levels, budget_parents(levels))):
-        if level is None:
-            continue
-        node = at[i] = Node(r, level)
-        nodes.append(node)
-        if parent is None:
-            roots.append(node)
-            if level > 1:
-                orphans.append(node)
-        else:
-            node.parent = at[parent]
-            at[parent].children.append(node)
-    totals = [r for r in data.rows.get("anggaran", []) if r.is_total]
-    return BudgetTree(roots, nodes, totals, orphans)
 
 
 def check_budget(data: Data, tree: BudgetTree) -> Iterator[Issue]:

@@ -8,7 +8,7 @@ rankings and charts, with the count and the reason next to the figure.
 
 from __future__ import annotations
 
-from .tables import code_index
+from ..model.codes import code_index
 from ..read.interpret import Data
 from ..read.source import cell_name
 from .report import GALAT, Issue
@@ -42,7 +42,7 @@ def flagged_indicators(data: Data, issues: list[Issue]) -> dict[str, list[Issue]
     for table, keys in CAPAIAN_INPUTS.items():
         tl = data.layout.tables[table]
         for code, row in code_index(data, table).items():
-            revised = table == "pk" and not row.get("target_perubahan").empty
+            revised = table == "pk" and (changed := row.get("target_perubahan")) is not None and not changed.empty
             for key in keys:
                 if revised and key == "target":  # the revised target is the one in force
                     continue

@@ -14,12 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..checks.tables import code_key
+from ..model.codes import code_key
 from ..model.contract import normalize_label
 from ..errors import UsageError
 from ..files import check_output
 from ..model.fill import Filling, write_filled
-from ..read.interpret import Data, pattern_key
+from ..model.book import Book
+from ..read.interpret import Cell, Data, pattern_key
 from ..rules.sakip import GRADE_SCALES, KATEGORI_SCALES
 from ..model.workbook import check_workbook
 
@@ -40,12 +41,12 @@ def _label(data: Data, table: str, key: str) -> str:
     return data.layout.contract.table(table).column(key).label
 
 
-def _typed(cell) -> object:
+def _typed(cell: Cell | None) -> object:
     """A cell's value as written back (numbers read from text are numbers)."""
     return None if cell is None or cell.written in (None, "") else cell.written
 
 
-def next_year_filling(data: Data, book, tahun: int | None = None) -> Filling:
+def next_year_filling(data: Data, book: Book, tahun: int | None = None) -> Filling:
     """What next year's workbook holds, from this year's checked workbook."""
     last = data.tahun
     if tahun is None:
@@ -102,6 +103,7 @@ def roll_over(previous: str | Path, output: str | Path, *, tahun: int | None = N
     filling = next_year_filling(checked.data, checked.book, tahun)
     write_filled(output, filling, password)
     year = filling.identity[checked.data.layout.contract.field("tahun").label]
+    assert isinstance(year, int)  # next_year_filling always writes the new year as an int
     return Rolled(output, year, len(filling.tables["iku"]), len(filling.tables["anggaran"]))
 
 

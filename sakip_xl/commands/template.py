@@ -65,7 +65,7 @@ def write_template(
         raise UsageError(f"Periode Renstra '{renstra}' tidak valid: tulis TTTT-TTTT, misalnya 2021-2026.")
     if tahun is not None and not 2000 <= tahun <= 2100:
         raise UsageError(f"Tahun {tahun} tidak valid: tulis tahun 4 angka, misalnya 2023.")
-    identity = {
+    identity: dict[str, object] = {
         "pemda": pemda,
         "perangkat_daerah": perangkat_daerah,
         "kode_pd": kode,

@@ -49,6 +49,6 @@ def write_laporan(path: str | Path, output: str | Path | None = None, *, templat
     chapter3 = build_chapter3(checked.data, checked.book, checked.tree, checked.report.issues)
     context = build_context(checked, chapter3)
     atomic_write(target, lambda tmp: fill(tpl, context, tmp, name))
-    if pdf_target is not None:
+    if pdf_target is not None and exe is not None:  # (both set exactly when pdf is asked for)
         atomic_write(pdf_target, lambda tmp: convert(target, tmp, exe))
     return Laporan(checked, target, pdf_target, name)

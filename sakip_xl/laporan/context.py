@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from ..model.book import Book
 from ..sheets.chapter3 import CAPAIAN, EFISIENSI, PERBANDINGAN, REKAP, Chapter3, OutputSheet
-from ..checks.tables import BudgetTree, Node, code_index, code_key
+from ..model.budget import BudgetTree, Node
+from ..model.codes import code_index, code_key
 from ..read.interpret import PERIODE, Data, Row
 from ..read.source import cell_name
 from ..checks.report import PERINGATAN, format_number
@@ -131,8 +133,8 @@ class _Reader:
         pk, real = code_index(self.data, "pk"), code_index(self.data, "realisasi")
         first = next(s for s in chapter3.sheets if s.name == CAPAIAN).first_data_row
         self.indicators = []
-        for i, row in enumerate(r for r in self.data.rows["iku"] if code_key(r.get("kode"))):
-            code = code_key(row.get("kode"))
+        coded = [(r, code) for r in self.data.rows["iku"] if (code := code_key(r.get("kode")))]
+        for i, (row, code) in enumerate(coded):
             self.indicators.append(_Indicator(row, pk.get(code), real.get(code), first + i, code))
 
     def input(self, table: str, row: Row | None, key: str) -> object:
@@ -150,8 +152,7 @@ class _Reader:
             row, tl = rows[table], self.data.layout.tables[table]
             if row is None:
                 continue
-            revised = table == "pk" and row.get("target_perubahan") is not None and not row.get(
-                "target_perubahan").empty
+            revised = table == "pk" and (changed := row.get("target_perubahan")) is not None and not changed.empty
             for key in keys:
                 if key in tl.columns and not (revised and key == "target"):
                     found.append((tl.sheet, cell_name(row.row, tl.columns[key])))
@@ -408,7 +409,7 @@ def _headline(r: _Reader, ctx: dict) -> tuple[dict, list[dict]]:
     }, per
 
 
-def _number(v: object) -> bool:
+def _number(v: object) -> TypeGuard[int | float]:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 

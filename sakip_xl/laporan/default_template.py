@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from datetime import datetime
 
 from pathlib import Path
@@ -175,7 +176,7 @@ def _cell(cell, text: str, style: str, width: float, bold: bool = False) -> None
 
 
 def _table(doc, caption: str, columns: list[tuple[str, str, float, bool]], loop: str,
-           totals: list[tuple[str, ...]] = (), bold_if: str | None = None) -> None:
+           totals: Sequence[tuple[str, ...]] = (), bold_if: str | None = None) -> None:
     """A captioned table: a repeated header row, one row per item of `loop`, then total rows.
 
     `columns` are (header, value expression, width in cm, numeric); `bold_if` names a

@@ -133,7 +133,7 @@ def read_csv_folder(folder: str | Path, contract: Contract | None = None) -> Fil
             return [{k: typed(k, v) for k, v in row.items()} for row in csv.DictReader(fh)]
 
     filling = Filling()
-    filling.identity = {r["Label"]: r["Isian"] for r in rows("Identitas.csv")}
+    filling.identity = {str(r["Label"]): r["Isian"] for r in rows("Identitas.csv")}
     tahun = filling.identity.get("Tahun Kinerja")
     if isinstance(tahun, str) and tahun.isdigit():
         filling.identity["Tahun Kinerja"] = int(tahun)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .book import Book
 from ..sheets.chapter3 import CAPAIAN, EFISIENSI, PERBANDINGAN, REKAP
-from ..checks.tables import BudgetTree, budget_tree, run_checks
+from ..checks.tables import run_checks
+from .budget import BudgetTree, budget_tree
 from .contract import load_contract
 from ..errors import ContractError, UnreadableFile
 from ..rules.install import install_rollups

@@ -79,18 +79,18 @@ class SourceSheet:
         """Whether a cell holds a formula. An .xlsx sheet is scanned only in the rows
         asked about: a template's thousands of prepared formula rows are never read."""
         if self.xml is not None and row not in self._scanned:
-            self._scan_row(row)
+            self._scan_row(row, self.xml)
         return (row, col) in self.formulas
 
-    def _scan_row(self, row: int) -> None:
+    def _scan_row(self, row: int, xml: str) -> None:
         if self._row_spans is None:
-            starts = [(int(m.group(1)) - 1, m.start()) for m in _ROW.finditer(self.xml)]
-            ends = [start for _r, start in starts[1:]] + [len(self.xml)]
+            starts = [(int(m.group(1)) - 1, m.start()) for m in _ROW.finditer(xml)]
+            ends = [start for _r, start in starts[1:]] + [len(xml)]
             self._row_spans = {r: (start, end) for (r, start), end in zip(starts, ends)}
         self._scanned.add(row)
         span = self._row_spans.get(row)
         if span is not None:
-            for m in _FORMULA_CELL.finditer(self.xml, *span):
+            for m in _FORMULA_CELL.finditer(xml, *span):
                 self.formulas.add((int(m.group(2)) - 1, _col_index(m.group(1))))
 
 
@@ -319,7 +319,7 @@ def _read_sheets(file: str, data: bytes, wanted: set[str] | None, checked: set[s
                                  "Excel atau LibreOffice, periksa lembar itu, simpan ulang, lalu ulangi.") from e
         if sheet.end is not None and _beyond(*sheet.end):  # .xls: the XML was not scanned
             _refuse_far_cell(file, meta.name, cell_name(*sheet.end), "terpakai sampai sel")
-        cells = {}
+        cells: dict[tuple[int, int], object] = {}
         n_cols = 0
         for r, row in enumerate(sheet.to_python(skip_empty_area=False)):
             for c, v in enumerate(row):
@@ -419,10 +419,10 @@ def _xlsx_facts(z: zipfile.ZipFile, source: SourceWorkbook, parts: list[tuple[st
                 if fid in _BUILTIN_PERCENT or (fid in custom and _is_percent_format(custom[fid])):
                     percent_xf.add(i)
     core = z.read("docProps/core.xml").decode("utf-8") if "docProps/core.xml" in names else ""
-    m = re.search(r"<dcterms:modified[^>]*>([^<]+)<", core)
-    if m:
+    modified = re.search(r"<dcterms:modified[^>]*>([^<]+)<", core)
+    if modified:
         try:
-            source.saved_at = dt.datetime.fromisoformat(m.group(1).replace("Z", "+00:00"))
+            source.saved_at = dt.datetime.fromisoformat(modified.group(1).replace("Z", "+00:00"))
         except ValueError:
             pass
     for name, target in parts:
@@ -465,12 +465,13 @@ def _lost_objects(rels: str, z: zipfile.ZipFile, folder: str) -> list[str]:
     found = []
     for a in _relationships(rels, folder):
         kind = re.search(r"/relationships/(\w+)$", a.get("Type", ""))
-        what = _LOST.get(kind.group(1)) if kind else None
+        rel_type = kind.group(1) if kind else ""
+        what = _LOST.get(rel_type)
         if not what or what in found:
             continue
-        if kind.group(1) == "drawing" and not _has_anchor(z, a["path"]):
+        if rel_type == "drawing" and not _has_anchor(z, a["path"]):
             continue  # LibreOffice writes an empty drawing part for every sheet
-        if kind.group(1) == "comments" and _only_our_comments(z, a["path"]):
+        if rel_type == "comments" and _only_our_comments(z, a["path"]):
             continue  # the problem marks of a recomputed workbook, written anew on every recompute
         found.append(what)
     return found

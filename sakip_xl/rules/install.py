@@ -8,7 +8,7 @@ from .columns import ColumnFn, compile_column
 from .formula import Cell, Fn, compile_expr, render, resolve
 from ..model.layout import Layout, TableLayout
 from .sakip import BUDGET_MONEY, GRADE_SCALES, KATEGORI_SCALES, build_rule, rollup
-from ..xlsx.writer import petunjuk_text
+from ..resources import petunjuk_text
 
 
 #: (layout signature, table, column) -> (cell function, column function, text)

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model.book import Book
-from ..checks.tables import BudgetTree, Node, code_index, code_key
+from ..model.budget import BudgetTree, Node
+from ..model.codes import code_index, code_key
 from ..rules.formula import IF, Cell, Expr, Mapped, RowCell, cat, eq, fn, resolve
 from ..read.interpret import Data, Row
 from ..checks.report import Issue, format_number

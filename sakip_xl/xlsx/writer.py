@@ -13,8 +13,6 @@ import datetime as dt
 import io
 import math
 import re
-import tomllib
-from functools import cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -28,7 +26,7 @@ from ..rules.formula import Range, XLError, render, sheet_prefix
 from ..model.layout import Layout, TableLayout
 from ..read.source import MARK_AUTHOR, cell_position
 from ..checks.report import Report
-from ..resources import template_file
+from ..resources import petunjuk_text
 from ..rules.sakip import RULES
 from .styles import MARK_FILLS, cell_format
 
@@ -53,11 +51,6 @@ def _petunjuk_table(w: Writer, ws: Worksheet, r: int, title: str, header: str, l
         fit_row(ws, r, [(sheet_name, 24), (label, 22), (text, 90)])
         r += 1
     return r
-
-
-@cache
-def petunjuk_text() -> dict:
-    return tomllib.loads(template_file("petunjuk.toml").read_text(encoding="utf-8"))
 
 
 class _Worksheet(Worksheet):
