@@ -16,10 +16,10 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import run, sakip  # noqa: E402
+from common import run, sakip
 
-from sakip_xl.fill import write_filled  # noqa: E402
-from sakip_xl.synthetic import synthetic_filling  # noqa: E402
+from sakip_xl.model.fill import write_filled
+from sakip_xl.synthetic import synthetic_filling
 
 SIZES = {"typical": (30, 300), "large": (200, 5000)}
 TARGETS = {("laporan", "typical"): 1.5}

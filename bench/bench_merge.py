@@ -2,14 +2,18 @@
 
     python bench/bench_merge.py --n 200 --baseline
     python bench/bench_merge.py --n 1000 --n 2000
+    python bench/bench_merge.py --n 200 --baseline --sakip /tmp/venv-a87001c/bin/sakip-xl
 
-Generates N realistic filled workbooks (30 indicators, 300 budget rows, varied
-values, about 2% broken files of several kinds) and times, whole process, on
-the same files: (a) with --baseline, the naive script a regency programmer
-would write: pandas.read_excel with openpyxl on each input sheet, one file
-after another; (b) `sakip-xl merge`. Targets: for N = 200 at least 50 files/s
-and at least 8 times the baseline; for N = 2000 peak memory under 1 GB and
-time growing linearly with N. The machine is shared: compare within one run.
+Generates N realistic filled workbooks once, with the current code (30 indicators,
+300 budget rows, varied values, about 2% broken files of several kinds) and times,
+whole process, on the same files: (a) with --baseline, the naive script a regency
+programmer would write: pandas.read_excel with openpyxl on each input sheet, one file
+after another; (b) `sakip-xl merge`; (c) with --sakip or --python, `merge` of another
+installation. All are interleaved A B C A B C ... (--repeat rounds, medians) after one
+untimed warm-up of each merge. Targets: for N = 200 at least 50 files/s and at least
+8 times the baseline; for N = 2000 peak memory under 1 GB and time growing linearly
+with N. Peak total sums the RSS of the worker processes. The machine is shared:
+compare within one run.
 """
 
 from __future__ import annotations
@@ -23,10 +27,18 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import run, sakip  # noqa: E402
+from common import (
+    CURRENT,
+    add_other_options,
+    compare,
+    describe,
+    fmt,
+    import_fill_synthetic,
+    installations,
+)
 
-from sakip_xl.fill import write_filled  # noqa: E402
-from sakip_xl.synthetic import synthetic_filling  # noqa: E402
+write_filled, synthetic_filling = import_fill_synthetic()
+NAIVE = "naive"
 
 DISTINCT = 40  # workbooks written in full; the others are renamed copies of them
 
@@ -94,23 +106,36 @@ def main() -> None:
     ap.add_argument("--n", type=int, action="append", help="number of workbooks (repeatable)")
     ap.add_argument("--baseline", action="store_true", help="also time the naive pandas/openpyxl script")
     ap.add_argument("--jobs", type=int, default=None)
+    ap.add_argument("--repeat", type=int, default=3, help="timed rounds (median); default 3")
+    add_other_options(ap)
     args = ap.parse_args()
+    inst = installations(args)
+    for label, prefix in inst.items():
+        print(f"{label}: {' '.join(prefix)} -> {describe(prefix)}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for n in args.n or [200]:
             folder = tmp / f"n{n}"
             generate(folder, n, tmp / "cache")
             jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-            median, _best, peak = run(sakip("merge", str(folder), "-o", str(tmp / f"rekap-{n}.xlsx"), "--quiet",
-                                            *jobs), repeat=1)
-            line = (f"N={n}: sakip-xl merge {median:.1f} s whole process, {n / median:.1f} files/s, "
-                    f"peak {peak:.0f} MB")
+            cmds = {label: [*prefix, "merge", str(folder), "-o", str(tmp / f"rekap-{n}-{label}.xlsx"), "--quiet", *jobs]
+                    for label, prefix in inst.items()}
             if args.baseline:
-                base, _b, base_peak = run([sys.executable, "-c", BASELINE, str(folder), str(tmp / "base.csv")],
-                                          repeat=1)
-                line += (f"; naive pandas+openpyxl {base:.1f} s ({n / base:.2f} files/s, peak {base_peak:.0f} MB): "
-                         f"merge is {base / median:.1f} x faster")
-            print(line, flush=True)
+                cmds[NAIVE] = [sys.executable, "-c", BASELINE, str(folder), str(tmp / "base.csv")]
+            stats = compare(cmds, args.repeat, tmp, warmup=set(inst))
+            print(f"N={n} ({args.repeat} rounds, medians):")
+            for label, st in stats.items():
+                name = "naive pandas+openpyxl" if label == NAIVE else f"{label} sakip-xl merge"
+                print(f"  {name:<24} {n / st.median:6.1f} files/s  {fmt(st)}")
+            for label in inst:
+                st = stats[label]
+                if NAIVE in stats:
+                    print(f"  {label}: merge is {stats[NAIVE].median / st.median:.1f} x faster than naive")
+                if label != CURRENT:
+                    cur = stats[CURRENT]
+                    print(f"  ratio {CURRENT}/{label}: time {cur.median / st.median:.2f}, "
+                          f"peak largest {cur.largest_mb / st.largest_mb:.2f}, peak total {cur.total_mb / st.total_mb:.2f}")
+            sys.stdout.flush()
 
 
 if __name__ == "__main__":

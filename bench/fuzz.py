@@ -23,10 +23,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from fuzzing import mutate, problems, run_case  # noqa: E402
+from fuzzing import mutate, problems, run_case
 
-from sakip_xl.isolate import Failure, Limits, run_isolated  # noqa: E402
-from sakip_xl.resources import example_workbooks  # noqa: E402
+from sakip_xl.isolate import Failure, Limits, run_isolated
+from sakip_xl.resources import example_workbooks
 
 
 def main() -> None:
