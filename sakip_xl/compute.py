@@ -17,6 +17,9 @@ import pandas as pd
 from .model.contract import load_contract
 from .rules.install import first_own_row
 from .model.fill import Filling, filled_book
+from .model.layout import standard_layout
+from .model.workbook import filled_workbook
+from .rules.columns import compile_column
 from .rules.formula import Cell, Expr, RowCell, compile_expr, fn, resolve, top_value
 from .rules.sakip import average_of, capped, efisiensi_of, kategori_of, penyerapan_of
 
@@ -55,15 +58,16 @@ def derive(tables: dict[str, pd.DataFrame], identity: dict[str, object] | None =
     of input columns; `identity` maps Identitas keys (`tahun`,
     `batas_capaian`, `metode_efisiensi`, `skala_kategori`, ...) to values.
     """
-    layout, book = filled_book(_filling(identity or {}, tables))
+    wb = filled_workbook(_filling(identity or {}, tables))
+    rows = wb.all_rows()
     out = {}
     for key, df in tables.items():
-        tl = layout.tables[key]
-        first = first_own_row(tl)  # own scales follow the regulation's
+        first = first_own_row(standard_layout().tables[key])  # own scales follow the regulation's
+        at = {view.number - first: view for view in rows.get(key, [])}
         frame = df.reset_index(drop=True).copy()
-        for col in tl.table.derived:
+        for col in wb.layout.tables[key].table.derived:
             if not col.hidden:
-                frame[col.key] = [_empty(book.value(tl.sheet, first + i, tl.columns[col.key])) for i in range(len(df))]
+                frame[col.key] = [_empty(at[i].result(col.key)) if i in at else None for i in range(len(df))]
         out[key] = frame
     return out
 
@@ -74,9 +78,9 @@ def _over_rows(columns: list[pd.Series], build: Callable[..., Expr], identity: d
     for c, series in enumerate(columns):
         for r, v in enumerate(series):
             book.set(SCRATCH, r, c, _value(v))
-    f = compile_expr(resolve(build(*[RowCell(SCRATCH, c) for c in range(len(columns))]), layout, "realisasi"))
+    f = compile_column(resolve(build(*[RowCell(SCRATCH, c) for c in range(len(columns))]), layout, "realisasi"))
     n = len(columns[0]) if columns else 0
-    return [_empty(top_value(f(book, r))) for r in range(n)]
+    return [_empty(top_value(v)) for v in f(book, range(n))]
 
 
 def capaian(target: pd.Series, realisasi: pd.Series, polaritas: str | pd.Series = "Positif",
@@ -130,22 +134,18 @@ def workbook_tables(path: str | Path) -> dict[str, pd.DataFrame]:
     derived column as the engine computes it, with each row's sheet row number."""
     from .model.workbook import check_workbook
 
-    checked = check_workbook(path)
-    data, book = checked.data, checked.book
+    wb = check_workbook(path)
+    rows = wb.all_rows()
     out = {}
     for key in ("iku", "pk", "realisasi", "anggaran", "kategori", "predikat"):
-        tl = data.layout.tables[key]
+        tl = wb.layout.tables[key]
         records = []
-        for r in data.rows.get(key, []):
-            rec = {"baris": r.row + 1}
+        for view in rows.get(key, []):
+            rec: dict[str, object] = {"baris": view.number + 1}
             for col in tl.table.columns:
                 if col.hidden:
                     continue
-                if col.derived:
-                    rec[col.key] = _empty(top_value(book.value(tl.sheet, r.row, tl.columns[col.key])))
-                else:
-                    cell = r.get(col.key)
-                    rec[col.key] = None if cell is None else cell.written
+                rec[col.key] = _empty(top_value(view.result(col.key))) if col.derived else view.input(col.key)
             records.append(rec)
         out[key] = pd.DataFrame.from_records(records)
     return out

@@ -23,7 +23,7 @@ from libreoffice import recalculate
 from sakip_xl.errors import ContractError
 from sakip_xl.model.fill import Filling, write_filled
 from sakip_xl.checks.report import UNREADABLE
-from sakip_xl.model.workbook import Checked, check_file, check_workbook
+from sakip_xl.model.workbook import Workbook, check_file, check_workbook
 from sakip_xl.commands.recompute import recompute
 
 # ---------------------------------------------------------------- hand-made workbooks
@@ -74,22 +74,22 @@ def office_sheets() -> dict[str, list[list]]:
     }
 
 
-def checked_sheets(tmp_path: Path, sheets: dict[str, list[list]], name: str = "kantor.xlsx") -> Checked:
+def checked_sheets(tmp_path: Path, sheets: dict[str, list[list]], name: str = "kantor.xlsx") -> Workbook:
     return check_workbook(write_sheets(tmp_path / name, sheets))
 
 
-def codes(checked: Checked) -> list[tuple[str, str | None, str | None]]:
+def codes(checked: Workbook) -> list[tuple[str, str | None, str | None]]:
     """(code, sheet, cell) of every finding but the Skala default, in report order."""
     return [(i.code, i.sheet, i.cell) for i in checked.report.sorted_issues() if i.code != "skala-tidak-ada"]
 
 
-def cell(checked: Checked, table: str, kode: str, key: str):
+def cell(checked: Workbook, table: str, kode: str, key: str):
     """The parsed input cell `key` of the row of `table` whose Kode is `kode`."""
     row = next(r for r in checked.data.rows[table] if r.text("kode") == kode)
     return row.get(key)
 
 
-def derived(checked: Checked, table: str, kode: str, key: str):
+def derived(checked: Workbook, table: str, kode: str, key: str):
     """The value a derived column's formula gives on the row of `kode`."""
     tl = checked.data.layout.tables[table]
     row = next(r for r in checked.data.rows[table] if r.text("kode") == kode)
@@ -457,13 +457,13 @@ def _filled_with_problems() -> Filling:
     )
 
 
-def inputs(checked: Checked) -> dict[tuple[str, int, str], object]:
+def inputs(checked: Workbook) -> dict[tuple[str, int, str], object]:
     """Every input cell as it will be written back, by (table, 0-based row, column key)."""
     return {(t, r.row, k): c.written for t, rows in checked.data.rows.items() for r in rows
             for k, c in r.cells.items()}
 
 
-def found(checked: Checked) -> set[tuple]:
+def found(checked: Workbook) -> set[tuple]:
     return {(i.code, i.sheet, i.cell, i.value, i.expected) for i in checked.report.issues}
 
 

@@ -8,9 +8,8 @@ its sums, scales, and formulas overwritten by typed values.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from ..model.book import Book
 from ..rules.formula import NUM, XLError
 from ..read.interpret import PERIODE, Cell, Data, Row
 from ..read.numbers import read_number
@@ -20,17 +19,21 @@ from ..model.budget import BudgetTree
 from ..model.codes import code_index, code_key, table_rows
 from ..rules.sakip import BUDGET_MONEY, IMPLAUSIBLE_RATIO
 
+if TYPE_CHECKING:
+    from ..model.workbook import Workbook
+
 MONEY = tuple(BUDGET_MONEY)
 
 
-def run_checks(data: Data, book: Book, tree: BudgetTree) -> list[Issue]:
-    out: list[Issue] = list(check_filled(data, book))
+def run_checks(wb: Workbook) -> list[Issue]:
+    data = wb.data
+    out: list[Issue] = list(check_filled(wb))
     for check in (check_codes, check_identity, check_grades, check_targets, check_scales):
         out.extend(check(data))
-    out.extend(check_budget(data, tree))
-    out.extend(check_realisasi_present(data, book))
-    out.extend(check_overwritten(data, book))
-    out.extend(check_overflow(data, book))
+    out.extend(check_budget(data, wb.tree))
+    out.extend(check_realisasi_present(wb))
+    out.extend(check_overwritten(wb))
+    out.extend(check_overflow(wb))
     return out
 
 
@@ -40,20 +43,19 @@ def run_checks(data: Data, book: Book, tree: BudgetTree) -> list[Issue]:
 CAN_OVERFLOW = {"realisasi": ("realisasi_berlaku", "capaian")}
 
 
-def check_overflow(data: Data, book: Book) -> Iterator[Issue]:
+def check_overflow(wb: Workbook) -> Iterator[Issue]:
     """Every number is computed or reported: a derived cell whose result passes the
     largest double (#NUM!, e.g. two quarters of 1,7E+308 summed) is a galat at that cell."""
     for table, keys in CAN_OVERFLOW.items():
-        tl = data.layout.tables[table]
+        tl = wb.layout.tables[table]
         for key in keys:
-            c = tl.columns.get(key)
-            if c is None:
+            if key not in tl.columns:
                 continue
-            for r in table_rows(data, table):
-                v = book.value(tl.sheet, r.row, c)
+            for r in wb.rows(table):
+                v = r.result(key)
                 if isinstance(v, XLError) and v.code == NUM.code:
                     label = tl.table.column(key).label
-                    yield issue("hasil-melampaui-batas", tl.sheet, cell_name(r.row, c), column=label)
+                    yield issue("hasil-melampaui-batas", tl.sheet, cell_name(r.number, tl.columns[key]), column=label)
 
 
 # ---------------------------------------------------------------- codes
@@ -85,19 +87,19 @@ def check_codes(data: Data) -> Iterator[Issue]:
             yield issue("target-pk-tidak-ada", r.get("kode").sheet, r.get("kode").a1, value=r.get("kode").written)
 
 
-def check_filled(data: Data, book: Book) -> Iterator[Issue]:
+def check_filled(wb: Workbook) -> Iterator[Issue]:
     """An unfilled or nearly empty workbook is a problem, not a clean report: no
     indicator, no PK target or no realisasi at all is a galat naming what is missing."""
+    data = wb.data
     iku = code_index(data, "iku")
     if not iku:
         yield _unfilled(data, "iku", "belum ada satu pun indikator (Kode, Tujuan/Sasaran, Indikator Kinerja)")
     if not any(not (r.get("target").empty and r.get("target_perubahan").empty) for r in table_rows(data, "pk")
                if code_key(r.get("kode")) is not None):
         yield _unfilled(data, "pk", "belum ada satu pun target Perjanjian Kinerja")
-    tl = data.layout.tables["realisasi"]
-    if not any(isinstance(book.value(tl.sheet, r.row, tl.columns["realisasi_berlaku"]), (int, float))
-               or (r.get("realisasi") is not None and not r.get("realisasi").empty)
-               for r in table_rows(data, "realisasi") if code_key(r.get("kode")) is not None):
+    if not any(isinstance(r.result("realisasi_berlaku"), (int, float))
+               or (r.cell("realisasi") is not None and not r.cell("realisasi").empty)
+               for r in wb.rows("realisasi") if code_key(r.cell("kode")) is not None):
         yield _unfilled(data, "realisasi", "belum ada satu pun realisasi indikator")
 
 
@@ -106,16 +108,16 @@ def _unfilled(data: Data, table: str, what: str) -> Issue:
     return issue("belum-diisi", tl.sheet, cell_name(tl.first_row, tl.columns["kode"]), what=what)
 
 
-def check_realisasi_present(data: Data, book: Book) -> Iterator[Issue]:
-    tl = data.layout.tables["realisasi"]
-    iku = code_index(data, "iku")
+def check_realisasi_present(wb: Workbook) -> Iterator[Issue]:
+    iku = code_index(wb.data, "iku")
     have = set()
-    for r in table_rows(data, "realisasi"):
+    for view in wb.rows("realisasi"):
+        r = view.row
         k = code_key(r.get("kode"))
         if k is None:
             continue
         have.add(k)
-        v = book.value(tl.sheet, r.row, tl.columns["realisasi_berlaku"])
+        v = view.result("realisasi_berlaku")
         # `-`, `n/a`, `Belum ada penilaian` are kept as typed, and are no realisasi either
         if (v is None or isinstance(v, str) and read_number(v).kind == "kosong") and k in iku:
             cell = r.get("realisasi")
@@ -315,20 +317,21 @@ def _short(text: str | None, n: int = 60) -> str:
 # ---------------------------------------------------------------- overwritten formulas
 
 
-def check_overwritten(data: Data, book: Book) -> Iterator[Issue]:
+def check_overwritten(wb: Workbook) -> Iterator[Issue]:
     """A value typed where a formula belongs, compared with what the formula gives."""
-    for key, rows in data.rows.items():
+    data = wb.data
+    for key, rows in wb.all_rows().items():
         tl = data.layout.tables[key]
         known = data.source.sheet(tl.sheet)
         formulas_known = known is not None and known.formulas_known
         # Without formula knowledge (.xls), hidden helper columns are not compared: staff
         # never type there, and their stored results only echo a visible overwritten cell.
         helpers = set() if formulas_known else {c.key for c in tl.table.columns if c.hidden}
-        for r in rows:
-            for col_key, cell in r.typed_derived.items():
+        for view in rows:
+            for col_key, cell in view.row.typed_derived.items():
                 if col_key in helpers:
                     continue
-                computed = book.value(tl.sheet, r.row, tl.columns[col_key])
+                computed = view.result(col_key)
                 if not formulas_known and cell.raw == 0:
                     # An .xls saved by LibreOffice stores the result of many formulas (empty
                     # and text results) as 0: without formula knowledge a 0 proves nothing.

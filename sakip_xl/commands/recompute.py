@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..files import atomic_write, backup, check_output
-from ..model.workbook import _GENERATED, Checked, check_workbook, staff_sheet_names
+from ..model.workbook import _GENERATED, Workbook, check_workbook, staff_sheet_names
 from ..sheets.chapter3 import Chapter3, build_chapter3
 from ..xlsx.writer import (
     Writer,
@@ -24,7 +24,7 @@ from ..xlsx.writer import (
 
 @dataclass
 class Recomputed:
-    checked: Checked
+    checked: Workbook
     output: Path
     backup: Path | None
 
@@ -77,7 +77,7 @@ def _vba_project(path: Path) -> bytes | None:
         return None
 
 
-def write_recomputed(path: Path, checked: Checked, chapter3: Chapter3, *, password: str | None = None,
+def write_recomputed(path: Path, checked: Workbook, chapter3: Chapter3, *, password: str | None = None,
                      vba: bytes | None = None) -> None:
     """Write the recomputed workbook: the staff's sheets in their order, then the generated ones."""
     w = Writer(path)
@@ -87,7 +87,7 @@ def write_recomputed(path: Path, checked: Checked, chapter3: Chapter3, *, passwo
     w.close()
 
 
-def _write_sheets(w: Writer, checked: Checked, chapter3: Chapter3, password: str | None) -> None:
+def _write_sheets(w: Writer, checked: Workbook, chapter3: Chapter3, password: str | None) -> None:
     data, book = checked.data, checked.book
     layout = data.layout
     write_petunjuk(w, layout.contract)

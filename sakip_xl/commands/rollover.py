@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model.codes import code_key
+from ..model.rows import TableRow
 from ..model.contract import normalize_label
 from ..errors import UsageError
 from ..files import check_output
@@ -74,13 +75,14 @@ def next_year_filling(data: Data, book: Book, tahun: int | None = None) -> Filli
             pk_rows.append({"Kode": _typed(r.get("kode")), "Target": target})
     rt = data.layout.tables["realisasi"]
     real_rows = []
-    for r in data.rows["realisasi"]:
+    for view in (TableRow(book, rt, r) for r in data.rows["realisasi"]):
+        r = view.row
         if code_key(r.get("kode")) is None:
             continue
         real_rows.append({
             "Kode": _typed(r.get("kode")),
-            _label(data, "realisasi", "target_n1"): book.filled(rt.sheet, r.row, rt.columns["target_berlaku"]),
-            _label(data, "realisasi", "realisasi_n1"): book.filled(rt.sheet, r.row, rt.columns["realisasi_berlaku"]),
+            _label(data, "realisasi", "target_n1"): view.value("target_berlaku"),
+            _label(data, "realisasi", "realisasi_n1"): view.value("realisasi_berlaku"),
             _label(data, "realisasi", "realisasi_n2"): _typed(r.get("realisasi_n1")),
         })
     budget = [{_label(data, "anggaran", k): _typed(r.get(k)) for k in BUDGET_CARRIED}

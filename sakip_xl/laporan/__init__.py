@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..sheets.chapter3 import build_chapter3
 from ..files import atomic_write, check_output
-from ..model.workbook import Checked, check_workbook
+from ..model.workbook import Workbook, check_workbook
 from .context import build_context
 from .pdf import convert, require_soffice
 from .render import fill, load_template
@@ -23,7 +23,7 @@ __all__ = ["Laporan", "write_laporan"]
 
 @dataclass
 class Laporan:
-    checked: Checked = field(repr=False)
+    checked: Workbook = field(repr=False)
     output: Path
     pdf: Path | None
     template: str  # the name of the template used

@@ -18,7 +18,7 @@ from ..read.interpret import PERIODE, Data, Row
 from ..read.source import cell_name
 from ..checks.report import PERINGATAN, format_number
 from ..rules.sakip import DEFAULT_CAP, DEFAULT_KATEGORI_SCALE, NOT_MEASURABLE
-from ..model.workbook import Checked
+from ..model.workbook import Workbook
 from .marks import CLOSE, OPEN, Marks, marked, tag, unmarked
 
 DASH = "-"
@@ -122,7 +122,8 @@ class _Indicator:
 
 
 class _Reader:
-    def __init__(self, checked: Checked, chapter3: Chapter3) -> None:
+    def __init__(self, checked: Workbook, chapter3: Chapter3) -> None:
+        self.checked = checked
         self.data: Data = checked.data
         self.book: Book = checked.book
         self.tree: BudgetTree = checked.tree
@@ -139,10 +140,7 @@ class _Reader:
 
     def input(self, table: str, row: Row | None, key: str) -> object:
         """A cell of an input sheet as the engine holds it (typed, or its formula's value)."""
-        tl = self.data.layout.tables[table]
-        if row is None or key not in tl.columns:
-            return None
-        return self.book.filled(tl.sheet, row.row, tl.columns[key])
+        return None if row is None else self.checked.row(table, row).value(key)
 
     def cells(self, ind: _Indicator, sources) -> set[int]:
         """The galat numbers on the cells `sources` names in the indicator's rows."""
@@ -183,7 +181,7 @@ class _Reader:
 # ---------------------------------------------------------------- the context
 
 
-def build_context(checked: Checked, chapter3: Chapter3) -> dict:
+def build_context(checked: Workbook, chapter3: Chapter3) -> dict:
     """The template's data (see placeholders.py): identity, headline sentences, the
     tables of chapters II and III and the Catatan Pemeriksaan."""
     r = _Reader(checked, chapter3)

@@ -12,9 +12,13 @@ from .budget import BudgetTree, budget_tree
 from .contract import load_contract
 from ..errors import ContractError, UnreadableFile
 from ..rules.install import install_rollups
-from ..read.interpret import Data, build_book, interpret
+from ..read.interpret import Data, Row, build_book, interpret
 from ..isolate import Failure, Limits, run_isolated
-from ..read.source import read_source
+from ..read.source import SourceSheet, SourceWorkbook, read_source
+from .fill import Filling, filled_book
+from .codes import table_rows
+from .layout import Layout
+from .rows import TableRow
 from ..checks.report import NOT_CONTRACT, UNREADABLE, Report, issue
 from ..xlsx.writer import (
     PEMERIKSAAN,
@@ -29,8 +33,15 @@ _GENERATED = frozenset(n.casefold() for n in GENERATED_SHEETS)
 
 
 @dataclass
-class Checked:
-    """A workbook read, interpreted, computed and checked."""
+class Workbook:
+    """One LKjIP workbook between reading and everything else: where everything is
+    (`layout`), what staff typed (`data`), every cell's value and formula (`book`),
+    the budget hierarchy (`tree`) and every finding (`report`).
+
+    Built in one place, `build_workbook`, from what was read from a file or typed
+    into a `Filling`; checks, chapter III, merge, rollover, the pandas API, the
+    document and the writer read it through `rows(table)` by column key.
+    """
 
     path: Path
     data: Data
@@ -38,8 +49,25 @@ class Checked:
     tree: BudgetTree
     report: Report
 
+    @property
+    def layout(self) -> Layout:
+        return self.data.layout
 
-def check_workbook(path: str | Path, *, prepare: bool = False, light: bool = False) -> Checked:
+    def rows(self, table: str) -> list[TableRow]:
+        """The rows of a table that hold something, total rows aside."""
+        tl = self.layout.tables[table]
+        return [TableRow(self.book, tl, r) for r in table_rows(self.data, table)]
+
+    def all_rows(self) -> dict[str, list[TableRow]]:
+        """Every table's rows, total rows included."""
+        return {key: [TableRow(self.book, self.layout.tables[key], r) for r in rows]
+                for key, rows in self.data.rows.items()}
+
+    def row(self, table: str, row: Row) -> TableRow:
+        return TableRow(self.book, self.layout.tables[table], row)
+
+
+def check_workbook(path: str | Path, *, prepare: bool = False, light: bool = False) -> Workbook:
     """Read and check one workbook. Raises UnreadableFile or ContractError.
 
     `prepare` keeps the template's prepared rows in the book (for writing).
@@ -50,19 +78,39 @@ def check_workbook(path: str | Path, *, prepare: bool = False, light: bool = Fal
     path = Path(path)
     contract = load_contract()
     only = {contract.identity_sheet, *(s.name for s in contract.sheets)} if light else None
-    data = interpret(read_source(path, only=only), contract)
+    wb = build_workbook(read_source(path, only=only), prepare=prepare)
+    if not light:
+        wb.report.add(_carry_issues(wb.data))
+    return wb
+
+
+def build_workbook(source: SourceWorkbook, *, prepare: bool = False) -> Workbook:
+    """The model of a workbook from what was read: its cells interpreted by the
+    contract, its formulas installed, its budget rows rolled up, and checked."""
+    data = interpret(source, load_contract())
     book = build_book(data, prepare=prepare)
     tree = budget_tree(data)
     install_rollups(book, data.layout, {n.row.row: [c.row.row for c in n.children] for n in tree.nodes if n.children})
-    report = Report(str(path))
-    report.add(data.issues)
-    report.add(run_checks(data, book, tree))
-    if not light:
-        report.add(_carry_issues(data))
-    return Checked(path, data, book, tree, report)
+    wb = Workbook(source.path, data, book, tree, Report(str(source.path)))
+    wb.report.add(data.issues)
+    wb.report.add(run_checks(wb))
+    return wb
 
 
-def check_file(path: str | Path) -> tuple[Report, Checked | None]:
+def filled_workbook(filling: Filling) -> Workbook:
+    """The model of a standard workbook holding `filling`, as if it had been written
+    with `write_filled` and read back: the same interpretation, checks and values."""
+    layout, book = filled_book(filling)
+    sheets = []
+    for s in book.sheets.values():
+        formulas = {(r, c) for c, cf in s.column_formulas.items() for r in cf.row_range()}
+        formulas = (formulas | s.cell_formulas.keys()) - s.typed_over
+        cols = [c for _r, c in s.values] or [0]
+        sheets.append(SourceSheet(s.name, dict(s.values), formulas=formulas, formulas_known=True, n_cols=max(cols) + 1))
+    return build_workbook(SourceWorkbook(Path("isian.xlsx"), "xlsx", sheets))
+
+
+def check_file(path: str | Path) -> tuple[Report, Workbook | None]:
     """Check one file without raising for its problems: an unreadable file or a
     missing required sheet becomes a failed Report with the reason."""
     try:

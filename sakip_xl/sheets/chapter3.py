@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..model.book import Book
 from ..model.budget import BudgetTree, Node
+from ..model.rows import TableRow
 from ..model.codes import code_index, code_key
 from ..rules.formula import IF, Cell, Expr, Mapped, RowCell, cat, eq, fn, resolve
 from ..read.interpret import Data, Row
@@ -350,7 +351,7 @@ def _budget_notes(data: Data, book: Book, tree: BudgetTree) -> dict[str, str]:
             continue
         for key, label in MONEY_NOTES:
             own = node.own(key)
-            used = book.value(tl.sheet, node.row.row, tl.columns[BUDGET_MONEY[key]])
+            used = TableRow(book, tl, node.row).result(BUDGET_MONEY[key])
             kode = node.row.text("kode") or node.row.get("kode").a1
             if not isinstance(used, (int, float)):
                 note = f"{label} {kode} tidak dapat diukur (kosong)."
