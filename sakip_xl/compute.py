@@ -16,9 +16,8 @@ import pandas as pd
 
 from .model.contract import load_contract
 from .rules.install import first_own_row
-from .model.fill import Filling, filled_book
+from .model.fill import Filling, filled_book, filled_workbook
 from .model.layout import standard_layout
-from .model.workbook import filled_workbook
 from .rules.columns import compile_column
 from .rules.formula import Cell, Expr, RowCell, compile_expr, fn, resolve, top_value
 from .rules.sakip import average_of, capped, efisiensi_of, kategori_of, penyerapan_of

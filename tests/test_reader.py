@@ -542,3 +542,18 @@ def test_xls_reads_like_xlsx_but_without_formula_and_format_knowledge(formats):
         # instead the plausibility check catches the percent cell: 100 / 0.79 = 126.6 > 10
         ("realisasi-tidak-wajar", "Realisasi", "I5", "0,79", "100"),
     }
+
+
+@pytest.mark.parametrize("col", [1, 26, 27, 199, 200, 201, 202, 300, 702, 703, 16384])
+@pytest.mark.parametrize("row", [1, 19_999, 20_000, 20_001, 20_010, 29_999, 30_000, 99_999, 100_000, 1_048_576])
+def test_the_far_cell_search_refuses_exactly_what_the_bounds_refuse(col, row):
+    """The one-pass search of a sheet's XML agrees with `_beyond` on every boundary."""
+    from openpyxl.utils import get_column_letter
+
+    from sakip_xl.read.source import _beyond, _far_cell
+
+    ref = f"{get_column_letter(col)}{row}"
+    for cell in (f'<c r="{ref}" t="s"><v>1</v></c>', f'<x:c s="1" r="{ref}"><v>1</v></x:c>'):
+        xml = f'<row r="1"><c r="A1"><v>1</v></c>{cell}</row>'.encode()
+        assert _far_cell(xml) == (ref if _beyond(row - 1, col - 1) else None)
+    assert _far_cell(f'<c r="{ref}"/>'.encode()) is None  # an empty cell holds nothing

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .book import Book
+from ..read.source import SourceSheet, SourceWorkbook
+from .workbook import Workbook, build_workbook
 from .contract import Contract, load_contract, normalize_label
 from ..errors import UsageError
 from ..rules.install import first_own_row, install_rollups
@@ -94,6 +96,19 @@ def _install_rollups(book: Book, layout: Layout, rows: list[dict[str, object]]) 
         if parent is not None:
             children.setdefault(start + parent, []).append(start + i)
     install_rollups(book, layout, children)
+
+
+def filled_workbook(filling: Filling) -> Workbook:
+    """The model of a standard workbook holding `filling`, as if it had been written
+    with `write_filled` and read back: the same interpretation, checks and values."""
+    layout, book = filled_book(filling)
+    sheets = []
+    for s in book.sheets.values():
+        formulas = {(r, c) for c, cf in s.column_formulas.items() for r in cf.row_range()}
+        formulas = (formulas | s.cell_formulas.keys()) - s.typed_over
+        cols = [c for _r, c in s.values] or [0]
+        sheets.append(SourceSheet(s.name, dict(s.values), formulas=formulas, formulas_known=True, n_cols=max(cols) + 1))
+    return build_workbook(SourceWorkbook(Path("isian.xlsx"), "xlsx", sheets))
 
 
 def write_filled(path: str | Path, filling: Filling, password: str | None = None) -> Path:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .book import Book
-from ..sheets.chapter3 import CAPAIAN, EFISIENSI, PERBANDINGAN, REKAP
 from ..checks.tables import run_checks
 from .budget import BudgetTree, budget_tree
 from .contract import load_contract
@@ -14,21 +13,13 @@ from ..errors import ContractError, UnreadableFile
 from ..rules.install import install_rollups
 from ..read.interpret import Data, Row, build_book, interpret
 from ..isolate import Failure, Limits, run_isolated
-from ..read.source import SourceSheet, SourceWorkbook, read_source
-from .fill import Filling, filled_book
+from ..read.source import SourceWorkbook, read_source
 from .codes import table_rows
 from .layout import Layout
 from .rows import TableRow
 from ..checks.report import NOT_CONTRACT, UNREADABLE, Report, issue
-from ..xlsx.writer import (
-    PEMERIKSAAN,
-    PETUNJUK,
-    excel_sheet_name,
-    sheet_name_ok,
-)
+from ..sheets.names import GENERATED_SHEETS, excel_sheet_name, sheet_name_ok
 
-#: Sheets sakip-xl writes itself; a sheet of the same name in the input is replaced.
-GENERATED_SHEETS = (PETUNJUK, CAPAIAN, PERBANDINGAN, EFISIENSI, REKAP, PEMERIKSAAN)
 _GENERATED = frozenset(n.casefold() for n in GENERATED_SHEETS)
 
 
@@ -95,19 +86,6 @@ def build_workbook(source: SourceWorkbook, *, prepare: bool = False) -> Workbook
     wb.report.add(data.issues)
     wb.report.add(run_checks(wb))
     return wb
-
-
-def filled_workbook(filling: Filling) -> Workbook:
-    """The model of a standard workbook holding `filling`, as if it had been written
-    with `write_filled` and read back: the same interpretation, checks and values."""
-    layout, book = filled_book(filling)
-    sheets = []
-    for s in book.sheets.values():
-        formulas = {(r, c) for c, cf in s.column_formulas.items() for r in cf.row_range()}
-        formulas = (formulas | s.cell_formulas.keys()) - s.typed_over
-        cols = [c for _r, c in s.values] or [0]
-        sheets.append(SourceSheet(s.name, dict(s.values), formulas=formulas, formulas_known=True, n_cols=max(cols) + 1))
-    return build_workbook(SourceWorkbook(Path("isian.xlsx"), "xlsx", sheets))
 
 
 def check_file(path: str | Path) -> tuple[Report, Workbook | None]:

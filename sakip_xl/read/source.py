@@ -338,6 +338,10 @@ _FORMULA_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f\b')
 # A cell that holds something (not `<c .../>`, a format only), r= anywhere, any namespace prefix.
 _FILLED_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]+)(\d+)"[^>]*(?<!/)>')
 _ROW = re.compile(r'<row r="(\d+)"')
+# A cell reference beyond column GR (200) or row 20,000 (MAX_COLUMNS, MAX_ROWS): three
+# letters, two letters after GR, or a row of six digits or of five above 20000.
+_FAR_REFERENCE = rb'(?:[A-Z]{3,}\d+|(?:[H-Z][A-Z]|G[S-Z])\d+|[A-Z]{1,2}(?:[1-9]\d{5,}|[3-9]\d{4}|2(?!0000")\d{4}))'
+_FAR_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="(' + _FAR_REFERENCE + rb')"[^>]*(?<!/)>')
 _BUILTIN_PERCENT = {9, 10}
 
 
@@ -395,12 +399,13 @@ def _xlsx_sheet_xml(z: zipfile.ZipFile, file: str, parts: list[tuple[str, str]],
 
 
 def _far_cell(xml: bytes) -> str | None:
-    """The first cell of a sheet's XML holding something beyond MAX_ROWS or MAX_COLUMNS, as A1."""
-    for m in _FILLED_CELL.finditer(xml):
-        letters = m.group(1).decode()
-        if _beyond(int(m.group(2)) - 1, _col_index(letters)):
-            return letters + m.group(2).decode()
-    return None
+    """The first cell of a sheet's XML holding something beyond MAX_ROWS or MAX_COLUMNS, as A1.
+
+    One regular-expression search finds it: the cell references it matches are
+    those `_beyond` refuses (a test holds the two together).
+    """
+    m = _FAR_CELL.search(xml)
+    return None if m is None else m.group(1).decode()
 
 
 def _xlsx_facts(z: zipfile.ZipFile, source: SourceWorkbook, parts: list[tuple[str, str]],

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..model.book import Book
 from ..model.budget import BudgetTree, Node
 from ..model.rows import TableRow
+from .names import CAPAIAN, EFISIENSI, PERBANDINGAN, REKAP
 from ..model.codes import code_index, code_key
 from ..rules.formula import IF, Cell, Expr, Mapped, RowCell, cat, eq, fn, resolve
 from ..read.interpret import Data, Row
@@ -24,7 +25,6 @@ from ..model.layout import Layout
 from ..rules.sakip import (BUDGET_MONEY, DEFAULT_CAP, DEFAULT_EFFICIENCY, average_of, capped, count_of, difference_of,
                     efisiensi_of, kategori_of, penyerapan_of, setting, total_of)
 
-CAPAIAN, PERBANDINGAN, EFISIENSI, REKAP = "Capaian", "Perbandingan", "Efisiensi", "Rekap Anggaran"
 
 
 @dataclass

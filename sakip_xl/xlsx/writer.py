@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -26,12 +25,12 @@ from ..rules.formula import Range, XLError, render, sheet_prefix
 from ..model.layout import Layout, TableLayout
 from ..read.source import MARK_AUTHOR, cell_position
 from ..checks.report import Report
+from ..sheets.names import PEMERIKSAAN, PETUNJUK
 from ..resources import petunjuk_text
 from ..rules.sakip import RULES
 from .styles import MARK_FILLS, cell_format
 
 LAST_ROW = 1_048_575  # 0-based last row of a sheet
-PETUNJUK = "Petunjuk"
 FROZEN_COLUMNS = {"iku": 1, "pk": 2, "realisasi": 2, "anggaran": 1}  # also repeated when printed wide
 BLANK_PRINT_ROWS = 15  # rows a blank sheet prints below its header, to fill by hand
 
@@ -132,40 +131,6 @@ class Writer:
         self.wb.close()
         with open(self.path, "wb") as fh:
             fh.write(self.buffer.getbuffer())
-
-
-# ---------------------------------------------------------------- sheet names
-
-SHEET_NAME_LIMIT = 31  # UTF-16 code units, as Excel counts them
-_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-def _utf16_units(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def sheet_name_ok(name: str) -> bool:
-    """Whether Excel accepts `name` for a sheet (uniqueness aside). An .ods, or a file
-    saved by LibreOffice, may carry names it does not: XlsxWriter refuses to write them."""
-    return (0 < _utf16_units(name) <= SHEET_NAME_LIMIT and not _SHEET_NAME_FORBIDDEN.search(name)
-            and not name.startswith("'") and not name.endswith("'") and name.casefold() != "history")
-
-
-def excel_sheet_name(name: str, taken: set[str]) -> str:
-    """A name Excel accepts, close to `name`, not in `taken` (casefolded names): forbidden
-    characters and apostrophes at either end become `_`, the name is cut to 31 units,
-    and a ` (2)`, ` (3)`... suffix makes it unique."""
-    base = _SHEET_NAME_FORBIDDEN.sub("_", name) or "Lembar"
-    n = 1
-    while True:
-        suffix = f" ({n})" if n > 1 else ""
-        head = base[: SHEET_NAME_LIMIT - len(suffix)]
-        while _utf16_units(head) > SHEET_NAME_LIMIT - len(suffix):
-            head = head[:-1]
-        candidate = re.sub(r"^'|'$", "_", head + suffix)
-        if sheet_name_ok(candidate) and candidate.casefold() not in taken:
-            return candidate
-        n += 1
 
 
 # ---------------------------------------------------------------- standard sheets
@@ -634,7 +599,6 @@ def _insert_chart(w: Writer, ws: Worksheet, sheet: str, chart) -> None:
     ws.insert_chart(chart.anchor[0], chart.anchor[1], main, {"x_scale": 1.6, "y_scale": 1.3})
 
 
-PEMERIKSAAN = "Pemeriksaan"
 
 
 PEMERIKSAAN_COLUMNS = (("No", 5), ("Tingkat", 11), ("Kode Masalah", 22), ("Lembar", 12), ("Sel", 8),
