@@ -319,29 +319,34 @@ class _Interpreter:
         # a row whose input cells hold only spaces is as blank as an empty one
         rows_with_input = sorted({r for (r, c), v in sh.cells.items()
                                   if r > tl.header_row and c in input_cols and not _blank(v)})
-        out: list[Row] = []
         cells, seen = sh.cells, used[sh.name]
         placed_inputs = [(col, tl.columns[col.key]) for col in inputs]
         placed_derived = [(col.key, tl.columns[col.key]) for col in table.derived]
         patterns = [(Column(key=pattern_key(c), label=str(cells.get((tl.header_row, c), "")), type="target"), c)
                     for c in tl.pattern_columns]
-        for r in rows_with_input:
-            row = Row(r, {})
-            uraian = cells.get((r, tl.columns.get("uraian", -1)))
-            if (table.key == "anggaran" and isinstance(uraian, str) and _TOTAL_ROW.match(uraian)
-                    and _text(cells.get((r, tl.columns["kode"]))) in (None, "")
-                    and _text(cells.get((r, tl.columns["jenis"]))) in (None, "")):
-                row.is_total = True
-            for col, c in (*placed_inputs, *patterns):
-                seen.add((r, c))
-                row.cells[col.key] = self._parse_cell(sh, r, c, cells.get((r, c)), col, row, table)
-            for key, c in placed_derived:
-                seen.add((r, c))
-                raw = cells.get((r, c))
-                if raw is not None and (not sh.formulas_known or not sh.has_formula(r, c)):
-                    row.typed_derived[key] = Cell(sh.name, r, c, raw, raw, text=_text(raw))
+        out = [Row(r, {}) for r in rows_with_input]
+        if table.key == "anggaran":
+            for row in out:
+                uraian = cells.get((row.row, tl.columns.get("uraian", -1)))
+                row.is_total = (isinstance(uraian, str) and bool(_TOTAL_ROW.match(uraian))
+                                and _text(cells.get((row.row, tl.columns["kode"]))) in (None, "")
+                                and _text(cells.get((row.row, tl.columns["jenis"]))) in (None, ""))
+        # Column by column, in the contract's order (a unit is read before the numbers it
+        # qualifies); each distinct text of a column is read once.
+        for col, c in (*placed_inputs, *patterns):
+            raws = [cells.get((r, c)) for r in rows_with_input]
+            seen.update((r, c) for r in rows_with_input)
+            readings = self._readings(raws, col.type)
+            for row, raw, reading in zip(out, raws, readings):
+                row.cells[col.key] = self._parse_cell(sh, row.row, c, raw, col, row, table, reading)
+        for key, c in placed_derived:
+            seen.update((r, c) for r in rows_with_input)
+            for row in out:
+                raw = cells.get((row.row, c))
+                if raw is not None and (not sh.formulas_known or not sh.has_formula(row.row, c)):
+                    row.typed_derived[key] = Cell(sh.name, row.row, c, raw, raw, text=_text(raw))
+        for row in out:
             self._check_required(sh, row, table)
-            out.append(row)
         # header cells of the table's own columns are rewritten in place
         for c in [*tl.columns.values(), *tl.pattern_columns]:
             if (tl.header_row, c) in sh.cells:
@@ -361,8 +366,38 @@ class _Interpreter:
             if cell is not None and cell.empty:
                 self.issues.append(issue("isian-wajib-kosong", sh.name, cell.a1, column=col.label))
 
+    def _readings(self, raws: list[object], kind: str) -> list[Reading | None]:
+        """The number each value of a numeric column holds (None for other columns, and
+        for dates, which are not read); a text repeated down the column is read once."""
+        if kind not in NUMERIC_TYPES:
+            return [None] * len(raws)
+        if kind == "target":
+            def read(raw: object) -> Reading:
+                return read_target(raw, self._all_grades)
+        elif kind == "realisasi":
+            def read(raw: object) -> Reading:
+                return read_realisasi(raw, self._all_grades)
+        else:
+            money = kind == "rupiah"
+
+            def read(raw: object) -> Reading:
+                return read_number(raw, money=money)
+        memo: dict[str, Reading] = {}
+        out: list[Reading | None] = []
+        for raw in raws:
+            if raw is None or isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+                out.append(None)
+            elif isinstance(raw, str):
+                got = memo.get(raw)
+                if got is None:
+                    got = memo[raw] = read(raw)
+                out.append(got)
+            else:
+                out.append(read(raw))
+        return out
+
     def _parse_cell(self, sh: SourceSheet, r: int, c: int, raw: object, col: Column, row: Row,
-                    table: Table) -> Cell:
+                    table: Table, reading: Reading | None) -> Cell:
         t = col.type
         numeric = t in NUMERIC_TYPES
         cell = Cell(sh.name, r, c, raw, raw, text=None if numeric else _text(raw))  # numbers use `reading`
@@ -389,12 +424,7 @@ class _Interpreter:
             cell.written = cell.text = _date_text(raw)
             self.issues.append(issue("tanggal-di-kolom-angka", sh.name, cell.a1, value=cell.written))
             return cell
-        if t == "target":
-            reading = read_target(raw, self._all_grades)
-        elif t == "realisasi":
-            reading = read_realisasi(raw, self._all_grades)
-        else:
-            reading = read_number(raw, money=t == "rupiah")
+        assert reading is not None  # read by `_readings`
         # rupiah are never percentages: a percent format on an amount changes nothing
         percent = (r, c) in sh.percent and reading.kind == "angka" and not isinstance(raw, str) and t != "rupiah"
         if percent:
