@@ -10,7 +10,7 @@ from or written to disk, except by `workbook_tables`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Hashable, Mapping, TypeVar
 
 import pandas as pd
 
@@ -32,16 +32,19 @@ def _value(v: object) -> object:
     return v.item() if hasattr(v, "item") else v
 
 
-def _empty(v: object) -> object:
+_V = TypeVar("_V")
+
+
+def _empty(v: _V) -> _V | None:
     return None if v == "" else v
 
 
-def _filling(identity: dict[str, object], tables: dict[str, pd.DataFrame]) -> Filling:
+def _filling(identity: Mapping[str, object], tables: dict[str, pd.DataFrame]) -> Filling:
     contract = load_contract()
     f = Filling()
     f.identity = {contract.field(k).label: v for k, v in identity.items() if v is not None}
     for key, df in tables.items():
-        labels = {c.key: c.label for c in contract.table(key).inputs}
+        labels: dict[Hashable, str] = {c.key: c.label for c in contract.table(key).inputs}
         unknown = [c for c in df.columns if c not in labels]
         if unknown:
             raise KeyError(f"{key}: unknown or derived columns {unknown}; inputs are {list(labels)}")
@@ -71,7 +74,8 @@ def derive(tables: dict[str, pd.DataFrame], identity: dict[str, object] | None =
     return out
 
 
-def _over_rows(columns: list[pd.Series], build: Callable[..., Expr], identity: dict[str, object] | None = None) -> list:
+def _over_rows(columns: list[pd.Series], build: Callable[..., Expr],
+               identity: Mapping[str, object] | None = None) -> list:
     """A rule evaluated on every row of some columns, with Identitas settings."""
     layout, book = filled_book(_filling(identity or {}, {}))
     for c, series in enumerate(columns):

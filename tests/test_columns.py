@@ -77,7 +77,7 @@ def test_every_formula_cell_equals_its_cell_by_cell_value(path):
         by_cell = cells.value(sheet, r, c)
         assert _same(by_column, by_cell), (sheet, r, c, by_column, by_cell)
         compared += 1
-    assert compared > 5000  # every prepared row of every derived column
+    assert compared > 3500  # every prepared row of every derived column, (3 + 27) x 50 + 6 x 400 = 3,900, less typed-over cells
 
 
 def test_a_range_sum_follows_a_later_write():

@@ -17,10 +17,17 @@ from agreement import disagreements, formula_cells
 from libreoffice import recalculate
 from paths import EXAMPLES, STANDARD
 from sakip_xl.commands.recompute import recompute
+from sakip_xl.model.fill import write_filled
+from sakip_xl.synthetic import synthetic_filling
 
 
 def test_libreoffice_agrees_with_every_cached_value(libreoffice, produced, tmp_path):
     books = [STANDARD]
+    # More rows than the template prepares (50 indicators, 400 budget rows): the rows
+    # added below carry the same formulas; the messy filling holds every rule case
+    # (Negatif, ranges, grades, targets of 0, blanks, typed-over formulas).
+    beyond = write_filled(tmp_path / "beyond.xlsx", synthetic_filling(12, 70, 520, messy=True))
+    books.append(recompute(beyond, tmp_path / "beyond-hasil.xlsx", make_backup=False).output)
     for example in sorted(EXAMPLES.glob("*.xlsx")):
         books.append(example)
         books.append(recompute(example, tmp_path / f"{example.stem}-hasil.xlsx", make_backup=False).output)

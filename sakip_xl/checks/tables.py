@@ -25,6 +25,13 @@ if TYPE_CHECKING:
 MONEY = tuple(BUDGET_MONEY)
 
 
+def _cell(row: Row, key: str) -> Cell:
+    """The cell of an input column: a row read from a table has one for each."""
+    cell = row.get(key)
+    assert cell is not None, f"row {row.row + 1} has no {key} cell"
+    return cell
+
+
 def run_checks(wb: Workbook) -> list[Issue]:
     data = wb.data
     out: list[Issue] = list(check_filled(wb))
@@ -67,7 +74,7 @@ def check_codes(data: Data) -> Iterator[Issue]:
         for r in table_rows(data, table):
             cell = r.get("kode")
             k = code_key(cell)
-            if k is None:
+            if k is None or cell is None:
                 continue
             if k in seen:
                 yield issue("kode-ganda", cell.sheet, cell.a1, value=cell.written, other=seen[k].a1)
@@ -78,13 +85,14 @@ def check_codes(data: Data) -> Iterator[Issue]:
         for r in table_rows(data, table):
             cell = r.get(key)
             k = code_key(cell)
-            if k is not None and k not in known:
+            if k is not None and cell is not None and k not in known:
                 yield issue("kode-tidak-dikenal", cell.sheet, cell.a1, value=cell.written)
     with_target = {code_key(r.get("kode")) for r in table_rows(data, "pk")
-                   if not (r.get("target").empty and r.get("target_perubahan").empty)}
+                   if not (_cell(r, "target").empty and _cell(r, "target_perubahan").empty)}
     for k, r in known.items():
         if k not in with_target:
-            yield issue("target-pk-tidak-ada", r.get("kode").sheet, r.get("kode").a1, value=r.get("kode").written)
+            kode = _cell(r, "kode")
+            yield issue("target-pk-tidak-ada", kode.sheet, kode.a1, value=kode.written)
 
 
 def check_filled(wb: Workbook) -> Iterator[Issue]:
@@ -94,11 +102,11 @@ def check_filled(wb: Workbook) -> Iterator[Issue]:
     iku = code_index(data, "iku")
     if not iku:
         yield _unfilled(data, "iku", "belum ada satu pun indikator (Kode, Tujuan/Sasaran, Indikator Kinerja)")
-    if not any(not (r.get("target").empty and r.get("target_perubahan").empty) for r in table_rows(data, "pk")
+    if not any(not (_cell(r, "target").empty and _cell(r, "target_perubahan").empty) for r in table_rows(data, "pk")
                if code_key(r.get("kode")) is not None):
         yield _unfilled(data, "pk", "belum ada satu pun target Perjanjian Kinerja")
     if not any(isinstance(r.result("realisasi_berlaku"), (int, float))
-               or (r.cell("realisasi") is not None and not r.cell("realisasi").empty)
+               or ((real := r.cell("realisasi")) is not None and not real.empty)
                for r in wb.rows("realisasi") if code_key(r.cell("kode")) is not None):
         yield _unfilled(data, "realisasi", "belum ada satu pun realisasi indikator")
 
@@ -120,11 +128,11 @@ def check_realisasi_present(wb: Workbook) -> Iterator[Issue]:
         v = view.result("realisasi_berlaku")
         # `-`, `n/a`, `Belum ada penilaian` are kept as typed, and are no realisasi either
         if (v is None or isinstance(v, str) and read_number(v).kind == "kosong") and k in iku:
-            cell = r.get("realisasi")
-            yield issue("realisasi-kosong", cell.sheet, cell.a1, value=r.get("kode").written)
+            cell = _cell(r, "realisasi")
+            yield issue("realisasi-kosong", cell.sheet, cell.a1, value=_cell(r, "kode").written)
     for k, r in iku.items():
         if k not in have:
-            cell = r.get("kode")
+            cell = _cell(r, "kode")
             yield issue("realisasi-tidak-ada", cell.sheet, cell.a1, value=cell.written)
 
 
@@ -171,16 +179,18 @@ def check_grades(data: Data) -> Iterator[Issue]:
                 rd = cell.reading
                 if rd is None or rd.kind != "predikat" or not (key in keys or key.startswith("@")):
                     continue
-                if scale is None or rd.grade.strip().casefold() not in scale:
-                    yield issue("predikat-tidak-dikenal", cell.sheet, cell.a1, value=rd.grade, satuan=satuan or "-")
+                grade = rd.grade
+                assert grade is not None  # a "predikat" reading has its grade
+                if scale is None or grade.strip().casefold() not in scale:
+                    yield issue("predikat-tidak-dikenal", cell.sheet, cell.a1, value=grade, satuan=satuan or "-")
                 elif negatif and ("target" in key or key.startswith("@")):  # @: a Target Renstra year
-                    yield issue("predikat-pada-negatif", cell.sheet, cell.a1, value=rd.grade)
+                    yield issue("predikat-pada-negatif", cell.sheet, cell.a1, value=grade)
 
 
 def effective_target(row: Row) -> Cell:
     """The PK target in force: Target Perubahan when filled, else Target."""
     tp = row.get("target_perubahan")
-    return tp if tp is not None and not tp.empty else row.get("target")
+    return tp if tp is not None and not tp.empty else _cell(row, "target")
 
 
 def check_targets(data: Data) -> Iterator[Issue]:
@@ -190,7 +200,8 @@ def check_targets(data: Data) -> Iterator[Issue]:
         if t.number == 0:
             yield issue("target-nol", t.sheet, t.a1)
     for r in table_rows(data, "realisasi"):
-        target_row = pk.get(code_key(r.get("kode")))
+        code = code_key(r.get("kode"))
+        target_row = pk.get(code) if code is not None else None
         pairs = [(r.get("realisasi"), effective_target(target_row) if target_row else None),
                  (r.get("realisasi_n1"), r.get("target_n1"))]
         yield from _implausible(pairs)
@@ -223,7 +234,7 @@ def check_scales(data: Data) -> Iterator[Issue]:
             bands.setdefault(name, []).append((low, r.number("batas_atas"), r))
     for name, items in bands.items():
         lows = [b[0] for b in items]
-        first = items[0][2].get("skala")
+        first = _cell(items[0][2], "skala")
         dup = sorted({x for x in lows if lows.count(x) > 1})
         if dup:
             yield issue("skala-tidak-valid", first.sheet, first.a1, value=name,
@@ -236,7 +247,7 @@ def check_scales(data: Data) -> Iterator[Issue]:
         for (lo, hi, row), (nlo, _nhi, nrow) in zip(ordered, ordered[1:]):
             if hi is None:
                 continue
-            cell = row.get("batas_atas")
+            cell = _cell(row, "batas_atas")
             if hi < nlo:
                 yield issue("skala-celah", cell.sheet, cell.a1, value=name,
                             why=f"celah antara {format_number(hi)} dan {format_number(nlo)}: capaian di antaranya "
@@ -252,10 +263,10 @@ def check_scales(data: Data) -> Iterator[Issue]:
             continue
         seen = grades.setdefault(name.casefold(), {})
         if grade.casefold() in seen:
-            cell = r.get("predikat")
+            cell = _cell(r, "predikat")
             yield issue("skala-tidak-valid", cell.sheet, cell.a1, value=name,
                         why=f"predikat {grade} tertulis lebih dari sekali")
-        seen[grade.casefold()] = r.get("predikat")
+        seen[grade.casefold()] = _cell(r, "predikat")
 
 
 # ---------------------------------------------------------------- budget
@@ -264,7 +275,7 @@ def check_scales(data: Data) -> Iterator[Issue]:
 def check_budget(data: Data, tree: BudgetTree) -> Iterator[Issue]:
     labels = {c.key: c.label for c in data.layout.contract.table("anggaran").columns}
     for node in tree.orphans:
-        cell = node.row.get("jenis")
+        cell = _cell(node.row, "jenis")
         yield issue("induk-tidak-ada", cell.sheet, cell.a1, jenis=node.row.text("jenis"),
                     parent={2: "program", 3: "kegiatan", 4: "sub kegiatan"}[node.level])
     for node in tree.nodes:
@@ -272,29 +283,29 @@ def check_budget(data: Data, tree: BudgetTree) -> Iterator[Issue]:
         if node.children:
             for key in MONEY:
                 typed, total = node.own(key), node.disagrees(key)
-                if total is not None:
-                    cell = r.get(key)
+                if total is not None and typed is not None:  # a disagreement is with a typed amount
+                    cell = _cell(r, key)
                     yield issue("jumlah-induk-tidak-sesuai", cell.sheet, cell.a1, value=typed, expected=total,
                                 diff=typed - total, column=labels[key], jenis=r.text("jenis"),
                                 uraian=_short(r.text("uraian")))
         pagu, real = node.own("pagu"), node.own("realisasi_anggaran")
         if pagu is not None and real is not None and real > pagu + 0.5:
-            cell = r.get("realisasi_anggaran")
+            cell = _cell(r, "realisasi_anggaran")
             yield issue("realisasi-melebihi-pagu", cell.sheet, cell.a1, value=real, expected=pagu)
         parent = node.parent
         kode, parent_kode = r.text("kode") or "", parent.row.text("kode") if parent else ""
         if parent and "." in kode and parent_kode and not kode.startswith(parent_kode + "."):
-            cell = r.get("kode")
+            cell = _cell(r, "kode")
             yield issue("kode-tidak-sesuai-induk", cell.sheet, cell.a1, value=kode, expected=parent_kode)
         link = code_key(r.get("kode_indikator"))
         below = node.children_stated("pagu") if link and node.own("pagu") is None else None
         if below is not None:
-            cell = r.get("kode_indikator")
+            cell = _cell(r, "kode_indikator")
             yield issue("tautan-tanpa-pagu", cell.sheet, cell.a1, value=cell.written, expected=below)
         up = parent
         while link and up is not None:
             if code_key(up.row.get("kode_indikator")) == link:
-                cell = r.get("kode_indikator")
+                cell = _cell(r, "kode_indikator")
                 yield issue("indikator-dihitung-ganda", cell.sheet, cell.a1, value=cell.written,
                             other=f"{up.row.text('jenis')} {up.row.text('kode') or ''} di baris {up.row.row + 1}")
                 break
@@ -304,7 +315,7 @@ def check_budget(data: Data, tree: BudgetTree) -> Iterator[Issue]:
             typed = total_row.number(key)
             amounts = [a for a in (n.stated(key) for n in tree.roots) if a is not None]
             if typed is not None and amounts and abs(typed - sum(amounts)) > 0.5:
-                cell = total_row.get(key)
+                cell = _cell(total_row, key)
                 yield issue("jumlah-total-tidak-sesuai", cell.sheet, cell.a1, value=typed, expected=sum(amounts),
                             diff=typed - sum(amounts), column=labels[key])
 
@@ -351,6 +362,7 @@ def same_value(typed: object, computed: object) -> bool:
         reading = read_number(typed)
         if reading.kind != "angka":
             return False
+        assert reading.value is not None  # an "angka" reading has its value
         return abs(reading.value - computed) < 0.005 + 1e-9 * abs(computed)
     return isinstance(typed, str) and " ".join(typed.split()).casefold() == str(computed).casefold()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from ..rules.columns import ColumnFn, compile_column
 from ..rules.formula import MAP_MARK, REF, ROW_MARK, Expr, Fn, Value, build_groups, build_index, compile_expr, render, top_value
@@ -65,11 +65,14 @@ class CellFormula:
     __slots__ = ("fn", "_expr", "_sheet", "_row", "_text")
 
     def __init__(self, fn: Fn, expr: Expr, sheet: str, row: int) -> None:
-        self.fn, self._expr, self._sheet, self._row, self._text = fn, expr, sheet, row, None
+        self.fn, self._sheet, self._row = fn, sheet, row
+        self._expr: Expr | None = expr  # dropped once rendered
+        self._text: str | None = None
 
     @property
     def text(self) -> str:
         if self._text is None:
+            assert self._expr is not None  # kept until the text is rendered
             self._text = render(self._expr, self._sheet, self._row)
             self._expr = None
         return self._text
@@ -235,7 +238,7 @@ class Book:
             cache.setdefault((r, col), top_value(v))
         s.evaluated.add(col)
 
-    def values_at(self, sheet: str, col: int, rows: list[int] | range) -> list[Value]:
+    def values_at(self, sheet: str, col: int, rows: Sequence[int]) -> list[Value]:
         """The values of one column on the given rows (what a column formula reads)."""
         s = self.sheets.get(sheet)
         if s is None:

@@ -91,7 +91,7 @@ def render_contract(contract: Contract | None = None) -> str:
                 out.append(f"| {p.label} | {TYPES[p.type]} | no | one column per year | {p.description} |")
     out += ["", "## Rules of the derived columns", "",
             "Each rule builds one expression that is both the Excel formula written into the workbook and "
-            "the Python computation of its cached value (`sakip_xl/rules.py`). Explanations as the "
+            "the Python computation of its cached value (`sakip_xl/rules/sakip.py`). Explanations as the "
             "`Petunjuk` sheet gives them:", "",
             "| Rule | Explanation (Bahasa Indonesia) | Source |", "|---|---|---|"]
     for name, rule in RULES.items():

@@ -121,12 +121,12 @@ class _ColumnCompiler:
     def _BinOp(self, e: BinOp) -> _Node:
         a, c = self.compile(e.a), self.compile(e.b)
         op = _BINOPS[e.op]
-        if isinstance(a, _Fixed) and isinstance(c, _Fixed):
-            return _Fixed(lambda b: _broadcast(op, a(b), c(b)))
+        if isinstance(a, _Fixed):
+            if isinstance(c, _Fixed):
+                return _Fixed(lambda b: _broadcast(op, a(b), c(b)))
+            return lambda b, rows: [_broadcast(op, x, y) for x in (a(b),) for y in c(b, rows)]
         if isinstance(c, _Fixed):
             return lambda b, rows: [_broadcast(op, x, y) for y in (c(b),) for x in a(b, rows)]
-        if isinstance(a, _Fixed):
-            return lambda b, rows: [_broadcast(op, x, y) for x in (a(b),) for y in c(b, rows)]
         return lambda b, rows: [_broadcast(op, x, y) for x, y in zip(a(b, rows), c(b, rows))]
 
     def _Call(self, e: Call) -> _Node:
@@ -141,13 +141,13 @@ class _ColumnCompiler:
             args = [_as_range(f) if isinstance(a, (Cell, RowCell, Mapped)) else f for f, a in zip(args, e.args)]
         impl = _impl(e)
         if all(isinstance(a, _Fixed) for a in args):
-            fixed = args
+            fixed = [a for a in args if isinstance(a, _Fixed)]  # all of them
             return _Fixed(lambda b: impl(b, [f(b) for f in fixed]))
-        columns = [(isinstance(a, _Fixed), a) for a in args]
+        columns = list(args)
 
         def call(b: Book, rows: Sequence[int]) -> list[Value]:
             n = len(rows)
-            cols = [[f(b)] * n if fixed else f(b, rows) for fixed, f in columns]
+            cols = [[f(b)] * n if isinstance(f, _Fixed) else f(b, rows) for f in columns]
             return [impl(b, list(vals)) for vals in zip(*cols)]
 
         return call

@@ -21,7 +21,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence, TypeGuard, cast
 
 # ---------------------------------------------------------------- values
 
@@ -58,7 +58,9 @@ def excel_round(x: float, digits: int) -> float:
     if x == 0 or not math.isfinite(x):
         return x
     d = Decimal(format(x, ".15g"))
-    if d.as_tuple().exponent >= -digits:
+    exponent = d.as_tuple().exponent
+    assert isinstance(exponent, int)  # x is finite: not 'n', 'N' or 'F'
+    if exponent >= -digits:
         return float(d)
     return float(d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
@@ -132,7 +134,7 @@ def to_text(v: Value) -> str | XLError:
     return VALUE
 
 
-def is_number(v: Value) -> bool:
+def is_number(v: Value) -> TypeGuard[float]:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
@@ -429,6 +431,7 @@ def render(e: Expr, sheet: str, row: int | None = None) -> str:
             c = col_letter(x.col)
             if x.row1 is None:
                 return f"{pre}${c}:${c}"
+            assert x.row2 is not None, "a range with a first row has a last row"
             return f"{pre}${c}${x.row1 + 1}:${c}${x.row2 + 1}"
         if isinstance(x, Call):
             if x.name not in SUPPORTED_FUNCTIONS:
@@ -458,6 +461,8 @@ class Book(Protocol):
     def value(self, sheet: str, row: int, col: int) -> Value: ...
 
     def column(self, sheet: str, col: int, row1: int | None, row2: int | None) -> list[Value]: ...
+
+    def values_at(self, sheet: str, col: int, rows: Sequence[int]) -> list[Value]: ...
 
     def index(self, sheet: str, col: int, row1: int | None, row2: int | None) -> dict: ...
 
@@ -498,7 +503,12 @@ class _Compiler:
 
     def _Mapped(self, e: Mapped) -> tuple[Fn, bool]:
         s, c, m = e.sheet, e.col, self.rowmap
-        return (lambda b, r: b.value(s, m[r], c)), False
+
+        def f_mapped(b: Book, r: int) -> Value:
+            assert m is not None, "a Mapped reference needs a row map"
+            return b.value(s, m[r], c)
+
+        return f_mapped, False
 
     def _Cell(self, e: Cell) -> tuple[Fn, bool]:
         s, rr, c = e.sheet, e.row, e.col
@@ -520,7 +530,7 @@ class _Compiler:
     def _Call(self, e: Call) -> tuple[Fn, bool]:
         if e.name in _AGGREGATES and all(type(a) is Cell for a in e.args):
             # SUM or COUNT of listed cells (budget roll-ups): read them directly
-            cells, impl = [(a.sheet, a.row, a.col) for a in e.args], _FUNCS[e.name]
+            cells, impl = [(a.sheet, a.row, a.col) for a in e.args if isinstance(a, Cell)], _FUNCS[e.name]
             return self._once(lambda b, r: impl([[b.value(*ref)] for ref in cells]), True), True
         compiled = [self.compile(a) for a in e.args]
         fixed = all(i for _f, i in compiled)
@@ -530,7 +540,8 @@ class _Compiler:
         return _once(f, fixed) if self.memo else f
 
 
-_COMPILERS = {cls: getattr(_Compiler, "_" + cls.__name__) for cls in (Lit, RowCell, Mapped, Cell, Range, Neg, BinOp, Call)}
+_CompileMethod = Callable[[_Compiler, Expr], tuple[Fn, bool]]
+_COMPILERS: dict[type[Expr], _CompileMethod] = {cls: getattr(_Compiler, "_" + cls.__name__) for cls in (Lit, RowCell, Mapped, Cell, Range, Neg, BinOp, Call)}
 
 
 def _once(f: Fn, fixed: bool) -> Fn:
@@ -737,13 +748,14 @@ def _lower(s: Value) -> Value:
 
 @_text_fn
 def _substitute(s: Value, old: Value, new: Value) -> Value:
-    t, o, n = to_text(s), to_text(old), to_text(new)
+    # _text_fn returned any error argument: the rest are scalars, whose text is a str
+    t, o, n = cast(str, to_text(s)), cast(str, to_text(old)), cast(str, to_text(new))
     return t.replace(o, n) if o else t
 
 
 @_text_fn
 def _find(needle: Value, hay: Value) -> Value:
-    i = to_text(hay).find(to_text(needle))
+    i = cast(str, to_text(hay)).find(cast(str, to_text(needle)))
     return VALUE if i < 0 else float(i + 1)
 
 
@@ -754,7 +766,7 @@ def _left(s: Value, n: Value = 1.0) -> Value:
         return k
     if k < 0:
         return VALUE
-    return to_text(s)[: int(k)]
+    return cast(str, to_text(s))[: int(k)]
 
 
 @_text_fn
@@ -767,7 +779,7 @@ def _mid(s: Value, start: Value, n: Value) -> Value:
     if a < 1 or k < 0:
         return VALUE
     i = int(a) - 1
-    return to_text(s)[i : i + int(k)]
+    return cast(str, to_text(s))[i : i + int(k)]
 
 
 @_text_fn
@@ -776,7 +788,7 @@ def _value(s: Value) -> Value:
         return float(s)
     if s is None:
         return 0.0
-    t = to_text(s)
+    t = cast(str, to_text(s))
     return text_to_number(t)
 
 
@@ -994,8 +1006,8 @@ def match_position(b: Book, rng: Range | None, x: Value, values: Value) -> Value
         idx = b.index(rng.sheet, rng.col, rng.row1, rng.row2)
     else:
         idx = build_index(values if isinstance(values, list) else [values])
-    i = idx.get(k)
-    return NA if i is None else float(i + 1)
+    pos = idx.get(k)
+    return NA if pos is None else float(pos + 1)
 
 
 def _compile_match(e: Call, args: list[Fn]) -> Fn:
@@ -1054,7 +1066,9 @@ def criterion(c: Value) -> Callable[[Value], bool]:
     text = to_text(c)
     if isinstance(text, XLError):
         return lambda v: False
-    op, rest = _CRITERION_OP.match(text).groups()
+    m = _CRITERION_OP.match(text)
+    assert m is not None  # every text matches (both groups are optional)
+    op, rest = m.groups()
     op = op or "="
     num = text_to_number(rest) if rest.strip() else VALUE
     if not isinstance(num, XLError):

@@ -38,6 +38,7 @@ def install_formulas(book: Book, layout: Layout) -> None:
             key = (signature, tl.key, col.key)
             compiled = _COMPILED.get(key)
             if compiled is None:
+                assert col.rule is not None, "the contract gives every derived column a rule"
                 expr = resolve(build_rule(col.rule, col.param), layout, tl.key)
                 if len(_COMPILED) > 1000:
                     _COMPILED.clear()
@@ -107,7 +108,7 @@ def write_identity_values(book: Book, layout: Layout, values: dict[str, object])
 
 
 #: The Skala tables' pre-filled rows, the regulation's scales (rules.py): columns, rows.
-DEFAULT_SCALES = {
+DEFAULT_SCALES: dict[str, tuple[tuple[str, ...], list[tuple[object, ...]]]] = {
     "kategori": (("skala", "batas_bawah", "kategori"),
                  [(name, lower, k) for name, bands in KATEGORI_SCALES.items() for lower, k in bands]),
     "predikat": (("skala_predikat", "predikat", "peringkat"),

@@ -248,7 +248,7 @@ def capped(capaian: Expr) -> Expr:
 MAX_ARGS = 250  # Excel allows 255 arguments per function
 
 
-def _over(name: str, cells: list[Expr]) -> Expr:
+def _over(name: str, cells: Sequence[Expr]) -> Expr:
     """SUM or COUNT of any number of cells: past Excel's argument limit, the sum of
     the SUMs or COUNTs of groups of cells."""
     if len(cells) <= MAX_ARGS:
@@ -256,16 +256,16 @@ def _over(name: str, cells: list[Expr]) -> Expr:
     return _over("SUM", [_over(name, cells[i : i + MAX_ARGS]) for i in range(0, len(cells), MAX_ARGS)])
 
 
-def count_of(cells: list[Expr]) -> Expr:
+def count_of(cells: Sequence[Expr]) -> Expr:
     """How many of the cells hold a number."""
     return _over("COUNT", cells)
 
 
-def sum_of(cells: list[Expr]) -> Expr:
+def sum_of(cells: Sequence[Expr]) -> Expr:
     return _over("SUM", cells)
 
 
-def average_of(cells: list[Expr]) -> Expr:
+def average_of(cells: Sequence[Expr]) -> Expr:
     """Mean of the cells that hold a number, rounded to 2 decimals; empty if none."""
     if len(cells) <= MAX_ARGS:
         return IF(eq(fn("COUNT", *cells), 0), "", fn("ROUND", fn("AVERAGE", *cells), 2))

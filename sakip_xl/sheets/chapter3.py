@@ -107,7 +107,8 @@ def _row_maps(indicators: list[Row], by_code: dict[str, Row], first: int) -> tup
     from_iku, from_real = {}, {}
     for i, ind in enumerate(indicators):
         from_iku[first + i] = ind.row
-        real = by_code.get(code_key(ind.get("kode")))
+        code = code_key(ind.get("kode"))
+        real = by_code.get(code) if code is not None else None
         if real is not None:
             from_real[first + i] = real.row
     return from_iku, from_real
@@ -198,11 +199,11 @@ def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, R
                 iku_rows.append(counted)
         groups[key] = (first, cells, count + 1)
         r += 1
-    for c, key in ((1, "kode"), (2, "jenis"), (3, "pernyataan"), (4, "indikator"), (5, "satuan")):
-        s.column(c, blank_or(_src(layout, "iku", key)), from_iku)
+    for c, col_key in ((1, "kode"), (2, "jenis"), (3, "pernyataan"), (4, "indikator"), (5, "satuan")):
+        s.column(c, blank_or(_src(layout, "iku", col_key)), from_iku)
     s.column(6, IF(eq(fn("TRIM", _src(layout, "iku", "iku")), "Tidak"), "Tidak", "Ya"), from_iku)
-    for c, key in ((7, "target_berlaku"), (8, "realisasi_berlaku"), (9, "capaian"), (11, "kategori")):
-        s.column(c, blank_or(_src(layout, "realisasi", key)), from_real)
+    for c, col_key in ((7, "target_berlaku"), (8, "realisasi_berlaku"), (9, "capaian"), (11, "kategori")):
+        s.column(c, blank_or(_src(layout, "realisasi", col_key)), from_real)
     s.column(10, capped(s.here(9)), trusted)
     last = r - 1
     if full and indicators:
@@ -223,7 +224,7 @@ def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, R
     r += 1
     s.text(r, 3, "Seluruh IKU")
     s.text(r, 4, len(iku_rows) + excluded)
-    count = s.formula(r, 5, count_of(iku_rows) if iku_rows else fn("SUM", 0))
+    iku_count = s.formula(r, 5, count_of(iku_rows) if iku_rows else fn("SUM", 0))
     s.text(r, 6, excluded)
     average = s.formula(r, 9, average_of(iku_rows) if iku_rows else IF(True, "", ""))
     kategori = s.formula(r, 11, kategori_of(average))
@@ -231,7 +232,7 @@ def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, R
         s.text(r, 13, f"{excluded} indikator IKU tidak dirata-rata karena capaiannya bersandar pada galat "
                       "(lihat kolom Catatan di atas dan lembar Pemeriksaan).")
     spec.totals.append(r)
-    return spec, (cap, Cell(CAPAIAN, r, 4), count, excluded, average, kategori)
+    return spec, (cap, Cell(CAPAIAN, r, 4), iku_count, excluded, average, kategori)
 
 
 def _groups(s: _Sheet, layout: Layout, groups: dict, r: int) -> int:
@@ -352,7 +353,11 @@ def _budget_notes(data: Data, book: Book, tree: BudgetTree) -> dict[str, str]:
         for key, label in MONEY_NOTES:
             own = node.own(key)
             used = TableRow(book, tl, node.row).result(BUDGET_MONEY[key])
-            kode = node.row.text("kode") or node.row.get("kode").a1
+            kode = node.row.text("kode")
+            if not kode:
+                kode_cell = node.row.get("kode")
+                assert kode_cell is not None, "an Anggaran row has a kode cell"
+                kode = kode_cell.a1
             if not isinstance(used, (int, float)):
                 note = f"{label} {kode} tidak dapat diukur (kosong)."
             elif own is None and node.children:

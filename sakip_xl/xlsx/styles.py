@@ -35,6 +35,8 @@ BASE: dict[str, dict] = {
                        "text_wrap": True, "valign": "vcenter"},
     "input": {**_CELL, "bg_color": INPUT_FILL, "locked": False},
     "derived": {**_CELL, "bg_color": DERIVED_FILL, "locked": True},
+    # below the prepared rows: the same look, unlocked, so a copied formula row can be pasted there
+    "derived_below": {**_CELL, "bg_color": DERIVED_FILL, "locked": False},
     "extra": {"locked": False},
     "link": {"font_color": "#0563C1", "underline": 1},
     "galat": {"font_color": "#9C0006", "bg_color": "#FFC7CE"},

@@ -339,9 +339,10 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, pas
     write_cells(w, ws, book, name, style, widths)
     _mark_empty_cells(ws, book, name, input_marks, style)
     _write_marks(w, ws, input_marks, widths.get(0, 10))
-    # Column formats carry the input/derived look below the prepared rows.
+    # Column formats carry the input/derived look below the prepared rows, unlocked there:
+    # staff add rows by copying the last formula row below it (Petunjuk, section 4).
     for c, (tl, col) in roles.items():
-        f = derived_format(w, col) if col.derived else input_format(w, col)
+        f = w.fmt("derived_below", col.number_format, col.wrap) if col.derived else input_format(w, col)
         ws.set_column(c, c, col.width, f, {"hidden": col.hidden})
         if not col.derived:
             ws.data_validation(tl.first_row, c, LAST_ROW, c, _validation(col, _list_source(layout, col)))
