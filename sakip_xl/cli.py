@@ -346,18 +346,24 @@ def laporan(file, output, template, pdf, force):
                    "desimal koma, untuk Excel berpengaturan Indonesia.")
 @click.option("--json", "as_json", is_flag=True, help="Tampilkan ringkasan sebagai JSON.")
 @click.option("--quiet", is_flag=True, help="Tanpa bilah kemajuan.")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Baca ulang semua berkas: jangan pakai dan jangan tulis cache di samping rekap.")
 @limit_options
 @library_errors
-def merge(inputs, output, tahun, jobs, csv_dir, csv_style, as_json, quiet, memory_mb, seconds):
+def merge(inputs, output, tahun, jobs, csv_dir, csv_style, as_json, quiet, no_cache, memory_mb, seconds):
     """Gabungkan kiriman semua perangkat daerah menjadi satu rekap.
 
     BERKAS boleh berupa berkas, folder (termasuk subfoldernya) atau pola seperti
     *.xlsx.
 
+    Penggabungan ulang tidak membaca lagi berkas yang isinya tidak berubah: hasil
+    bacanya disimpan dalam cache di samping rekap (untuk rekap.xlsx:
+    .rekap.xlsx.sakip-cache). Berkas yang gagal dibaca selalu dibaca ulang.
+
     Contoh: sakip-xl merge kiriman/ -o rekap-2023.xlsx --tahun 2023
     """
     from .files import check_output, check_output_folder, find_inputs
-    from .commands.merge import GAGAL, merge as run
+    from .commands.merge import GAGAL, cache_path, merge as run
     from .sheets.rekap import write_csv, write_rekap
 
     paths = find_inputs(inputs)
@@ -366,7 +372,10 @@ def merge(inputs, output, tahun, jobs, csv_dir, csv_style, as_json, quiet, memor
         check_output_folder(csv_dir)
     show = not quiet and not as_json and sys.stderr.isatty()
     with _progress(show) as tick:
-        result = run(paths, tahun=tahun, jobs=jobs, progress=tick, limits=Limits(memory_mb, seconds))
+        result = run(paths, tahun=tahun, jobs=jobs, progress=tick, limits=Limits(memory_mb, seconds),
+                     cache=None if no_cache else cache_path(output))
+    for note in result.notes:
+        click.echo(f"Catatan: {note}", err=True)
     if not result.used:
         _fail("tidak ada buku kerja yang dapat dibaca; rekap tidak ditulis.", 2)
     write_rekap(output, result)
@@ -377,6 +386,7 @@ def merge(inputs, output, tahun, jobs, csv_dir, csv_style, as_json, quiet, memor
     if as_json:
         click.echo(json.dumps({
             "output": str(output), "csv": [str(p) for p in written], "tahun": result.tahun, "counts": counts,
+            "cache": str(result.cache) if result.cache else None, "from_cache": result.from_cache,
             "files": [{"path": e.path, "status": e.status, "used": e.merged,
                        "galat": e.galat, "peringatan": e.peringatan, "note": e.reason or e.note}
                       for e in result.entries],
@@ -388,6 +398,9 @@ def merge(inputs, output, tahun, jobs, csv_dir, csv_style, as_json, quiet, memor
                    f"{counts['belum diisi']} belum diisi), "
                    f"{counts[GAGAL]} gagal dibaca, "
                    f"{counts['tidak dipakai']} tidak dipakai.")
+        if result.from_cache:
+            click.echo(f"{result.from_cache} berkas tidak berubah sejak penggabungan sebelumnya: hasil bacanya "
+                       f"diambil dari cache {result.cache}.")
         for e in failed:
             click.echo(f"  gagal dibaca  {e.path}: {e.reason}")
             if e.detail and _debug():

@@ -123,20 +123,25 @@ class _Interpreter:
 
     def run(self) -> Data:
         c = self.contract
-        sheets: dict[str, SourceSheet | None] = {s.key: self.source.sheet(s.name) for s in c.sheets}
+        found_sheets: dict[str, SourceSheet | None] = {s.key: self.source.sheet(s.name) for s in c.sheets}
         ident = self.source.sheet(c.identity_sheet)
         missing = [c.identity_sheet] if ident is None else []
-        missing += [s.name for s in c.sheets if sheets[s.key] is None and s.key != "skala"]
+        missing += [s.name for s in c.sheets if found_sheets[s.key] is None and s.key != "skala"]
         if missing:
             raise ContractError(
                 f"{self.source.path.name}: lembar wajib tidak ada: {', '.join(missing)}. "
                 "Pakai buku kerja dari sakip-xl template.",
                 [issue("lembar-tidak-ada", name) for name in missing],
             )
-        skala_missing = sheets["skala"] is None
+        assert ident is not None, "a missing identity sheet raised above"
+        skala_missing = found_sheets["skala"] is None
         if skala_missing:
-            sheets["skala"] = SourceSheet(c.sheet("skala").name, {})
+            found_sheets["skala"] = SourceSheet(c.sheet("skala").name, {})
             self.issues.append(issue("skala-tidak-ada", "Skala"))
+        sheets: dict[str, SourceSheet] = {}
+        for key, found_sheet in found_sheets.items():
+            assert found_sheet is not None, f"sheet {key}: a missing sheet raised above, Skala was added"
+            sheets[key] = found_sheet
         tables: dict[str, TableLayout] = {}
         missing_cols: list[tuple[str, str]] = []
         for sdef in c.sheets:
@@ -154,7 +159,7 @@ class _Interpreter:
             )
         fields = self._locate_identity(ident)
         layout = Layout(c, tables, ident.name, fields)
-        used = {s.name: set() for s in [ident, *sheets.values()]}
+        used: dict[str, set[tuple[int, int]]] = {s.name: set() for s in [ident, *sheets.values()]}
         identity = self._parse_identity(ident, fields, used[ident.name])
         rows: dict[str, list[Row]] = {}
         grades, scales = self._parse_skala(sheets["skala"], tables, rows, used, skala_missing)
@@ -162,10 +167,10 @@ class _Interpreter:
         for key in ("iku", "pk", "realisasi", "anggaran"):
             rows[key] = self._parse_rows(sheets[c.table(key).sheet], tables[key], used)
             if key == "iku":
-                self._satuan = {r.text("kode").casefold(): r.text("satuan") or "" for r in rows["iku"] if r.text("kode")}
+                self._satuan = {kode.casefold(): r.text("satuan") or "" for r in rows["iku"] if (kode := r.text("kode"))}
         self._check_header_years(tables, identity)
         self._flag_mixed_styles()
-        other = {}
+        other: dict[str, dict[tuple[int, int], object]] = {}
         for s in [ident, *sheets.values()]:
             other[s.name] = {rc: v for rc, v in s.cells.items() if rc not in used[s.name]}
         extra = [s for s in self.source.sheets if s.name not in used]
@@ -199,9 +204,9 @@ class _Interpreter:
                 return TableLayout(table, sh.name, header, cols, header + 1, last)
             best = (c.header_row - 1, {})
         header, cols = best
-        for col in table.columns:
-            if col.required and col.key not in cols:
-                missing.append((sh.name, col.label))
+        for column in table.columns:
+            if column.required and column.key not in cols:
+                missing.append((sh.name, column.label))
         header_text = {k: str(by_row.get(header, {}).get(v, "")) for k, v in cols.items()}
         tl = TableLayout(table, sh.name, header, cols, header + 1, header + 1, header_text=header_text)
         for col, text in by_row.get(header, {}).items():
@@ -256,7 +261,8 @@ class _Interpreter:
 
     # -- parsing
 
-    def _parse_identity(self, sh: SourceSheet, fields: dict[str, tuple[int, int]], used: set) -> dict[str, Cell]:
+    def _parse_identity(self, sh: SourceSheet, fields: dict[str, tuple[int, int]],
+                        used: set[tuple[int, int]]) -> dict[str, Cell]:
         out: dict[str, Cell] = {}
         for f in self.contract.fields:
             r, c = fields[f.key]
@@ -289,16 +295,17 @@ class _Interpreter:
                                          choices=", ".join(f.choices)))
         return out
 
-    def _parse_skala(self, sh: SourceSheet, tables: dict[str, TableLayout], rows: dict, used: dict,
-                     missing: bool):
+    def _parse_skala(self, sh: SourceSheet, tables: dict[str, TableLayout], rows: dict[str, list[Row]],
+                     used: dict[str, set[tuple[int, int]]],
+                     missing: bool) -> tuple[dict[str, dict[str, float]], dict[str, list[tuple[float, str]]]]:
         grades: dict[str, dict[str, float]] = {}
         scales: dict[str, list[tuple[float, str]]] = {}
         if missing:
             rows["kategori"], rows["predikat"] = [], []
-            for name, bands in KATEGORI_SCALES.items():
-                scales[name.casefold()] = [(float(b), k) for b, k in bands]
-            for name, gs in GRADE_SCALES.items():
-                grades[name.casefold()] = {g.casefold(): float(r) for g, r in gs}
+            for scale_name, bands in KATEGORI_SCALES.items():
+                scales[scale_name.casefold()] = [(float(b), k) for b, k in bands]
+            for scale_name, gs in GRADE_SCALES.items():
+                grades[scale_name.casefold()] = {g.casefold(): float(r) for g, r in gs}
             return grades, scales
         for key in ("kategori", "predikat"):
             rows[key] = self._parse_rows(sh, tables[key], used)
@@ -312,7 +319,7 @@ class _Interpreter:
                 grades.setdefault(name.casefold(), {}).setdefault(grade.casefold(), rank)
         return grades, scales
 
-    def _parse_rows(self, sh: SourceSheet, tl: TableLayout, used: dict) -> list[Row]:
+    def _parse_rows(self, sh: SourceSheet, tl: TableLayout, used: dict[str, set[tuple[int, int]]]) -> list[Row]:
         table = tl.table
         inputs = table.inputs
         input_cols = {tl.columns[c.key] for c in inputs}
@@ -428,6 +435,7 @@ class _Interpreter:
         # rupiah are never percentages: a percent format on an amount changes nothing
         percent = (r, c) in sh.percent and reading.kind == "angka" and not isinstance(raw, str) and t != "rupiah"
         if percent:
+            assert reading.value is not None  # an "angka" reading has its value
             points = read_number(reading.value * 100)  # beyond the largest double when raw is near it
             reading = replace(points, unit="%") if points.kind == "angka" else points
         cell.reading = reading
@@ -445,8 +453,10 @@ class _Interpreter:
     def _judge(self, cell: Cell, col: Column, row: Row, table: Table, percent: bool) -> None:
         """Issues of one parsed numeric cell, and the value written back."""
         rd, sheet, a1, raw = cell.reading, cell.sheet, cell.a1, cell.raw
+        assert rd is not None, "a numeric cell is judged after it is read"
         kind_name = "jumlah rupiah" if col.type == "rupiah" else "angka"
         if rd.kind == "angka":
+            assert rd.value is not None  # an "angka" reading has its value
             satuan = self._satuan_of(row, table) if col.type != "rupiah" else None
             if rd.unit and not same_unit(rd.unit, satuan):
                 self.issues.append(issue("satuan-tidak-sesuai", sheet, a1, value=raw, unit=rd.unit, satuan=satuan))
@@ -454,6 +464,7 @@ class _Interpreter:
             if col.type == "rupiah" and rd.value < 0:
                 self.issues.append(issue("nilai-negatif", sheet, a1, value=rd.value, column=col.label))
             if percent:
+                assert isinstance(raw, (int, float)), "only a number cell is read as a percentage"
                 cell.written = rd.value
                 self.issues.append(issue("persen-diubah", sheet, a1, value=f"{format_number(raw * 100)}%",
                                          expected=rd.value))
@@ -483,6 +494,7 @@ class _Interpreter:
                 readings = " atau ".join(format_number(x) for x in rd.readings) or "angka lain"
                 self.issues.append(issue("angka-rusak", sheet, a1, value=raw, readings=readings))
         elif rd.kind == "rentang":
+            assert rd.low is not None and rd.high is not None  # a "rentang" reading has both bounds
             if rd.low > rd.high:
                 self.issues.append(issue("rentang-tidak-valid", sheet, a1, value=raw,
                                          why=" (batas bawah lebih besar dari batas atas)"))
@@ -511,6 +523,7 @@ class _Interpreter:
         """English-style numbers among Indonesian-style ones are read, but flagged."""
         code = "gaya-angka-campur" if self._indonesian_numbers else "teks-angka-diubah"
         for cell in self._english_numbers:
+            assert cell.reading is not None, "English-style numbers are read text numbers"
             self.issues.append(issue(code, cell.sheet, cell.a1, value=cell.raw, expected=cell.reading.value))
 
 

@@ -5,6 +5,9 @@ ranking) carry values the engine computed from the same rules. The long
 Indikator and Anggaran sheets are streamed: their penyerapan formula is the
 same rule each office's engine already evaluated on the same numbers, so that
 value is its cached value. Text from the workbooks is always written as text.
+
+The rows of the offices come one office at a time, in the result's order, from
+the merge's store (`commands.merge.Rows`): writing never holds them all at once.
 """
 
 from __future__ import annotations
@@ -181,21 +184,36 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
         print_setup(ws, 0, widths, 1)
         return ws
 
+    forgotten = 0
     for row in rows:
         if ws is None or r > MAX_ROWS:
             if ws is not None:
                 ws.autofilter(0, 0, r - 1, len(headers) - 1)
-            ws, r = new_part(), 1
+            ws, r, forgotten = new_part(), 1, 0
         fit_row(ws, r, ((row[c], widths[c]) for c in wrap))
         for c, v in enumerate(row):
             if c == fcol:
                 ws.write_formula(r, c, ftext.replace(ROW_MARK, str(r + 1)), cell_fmts.get(c), "" if v is None else v)
             else:
                 w.put(ws, r, c, v, cell_fmts.get(c))
+        forgotten = _forget_written_rows(ws, forgotten)
         r += 1
     if ws is None:
         ws, r = new_part(), 1
     ws.autofilter(0, 0, max(r - 1, 1), len(headers) - 1)
+
+
+def _forget_written_rows(ws, start: int) -> int:
+    """Drop the heights XlsxWriter keeps of the rows it has already written to disk
+    (in constant_memory mode it writes a row when the next one begins, and never
+    reads them again on a sheet without images): ~150 bytes a row, which would
+    grow with the number of offices. Returns the first row not yet dropped."""
+    done = getattr(ws, "previous_row", 0) if getattr(ws, "constant_memory", False) else 0
+    info, sizes = getattr(ws, "row_info", {}), getattr(ws, "row_sizes", {})
+    for r in range(start, done):
+        info.pop(r, None)
+        sizes.pop(r, None)
+    return max(start, done)
 
 
 #: CSV styles: field separator and decimal mark. `standar` is for other programs;

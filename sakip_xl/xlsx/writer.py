@@ -27,7 +27,7 @@ from ..read.source import MARK_AUTHOR, cell_position
 from ..checks.report import Report
 from ..sheets.names import PEMERIKSAAN, PETUNJUK
 from ..resources import petunjuk_text
-from ..rules.sakip import RULES
+from ..rules.sakip import RULES, Rule
 from .styles import MARK_FILLS, cell_format
 
 LAST_ROW = 1_048_575  # 0-based last row of a sheet
@@ -50,6 +50,9 @@ def _petunjuk_table(w: Writer, ws: Worksheet, r: int, title: str, header: str, l
         fit_row(ws, r, [(sheet_name, 24), (label, 22), (text, 90)])
         r += 1
     return r
+
+
+EXCEL_LAST_COLUMN = 16_383  # XFD, 0-based
 
 
 class _Worksheet(Worksheet):
@@ -254,9 +257,9 @@ def _cells(book: Book, sheet: str, style):
                     empty_value = book.value(sheet, r, c)
                 value = empty_value
             yield r, c, cf.text_at(r), value, f
-    for (r, c), cf in s.cell_formulas.items():
+    for (r, c), cell_formula in s.cell_formulas.items():
         if (r, c) not in s.typed_over:
-            yield r, c, cf.text, book.value(sheet, r, c), style(r, c)
+            yield r, c, cell_formula.text, book.value(sheet, r, c), style(r, c)
 
 
 def _cached(value: object) -> object:
@@ -356,6 +359,9 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, pas
         )
     for extra in tables[0].extra_columns:
         ws.set_column(extra, extra, 15, w.fmt("extra"))
+    # unlocked to the right of the table too, so a whole copied row can be pasted
+    beyond = max([*roles, *tables[0].pattern_columns, *tables[0].extra_columns]) + 1
+    ws.set_column(beyond, EXCEL_LAST_COLUMN, None, w.fmt("extra"))
     for r in range(first_row):
         ws.set_row(r, 30 if r == header_row else None, w.fmt("plain"))
     ws.set_row(header_row, 45)
@@ -411,7 +417,7 @@ def print_setup(ws: Worksheet, header_row: int | None, widths: Iterable[float] =
         ws.repeat_columns(0, repeat_columns - 1)
 
 
-IDENTITY_WIDTHS = {0: 28, 1: 42, 2: 90}  # label, value, help
+IDENTITY_WIDTHS: dict[int, float] = {0: 28, 1: 42, 2: 90}  # label, value, help
 
 
 def write_identity_sheet(w: Writer, layout: Layout, book: Book, password: str | None = None,
@@ -479,6 +485,12 @@ def _scale_names(layout: Layout, book: Book) -> list[str]:
 # ---------------------------------------------------------------- Petunjuk
 
 
+def _rule_of(col: Column) -> Rule:
+    """The rule of a derived column."""
+    assert col.rule is not None, f"derived column {col.key} has a rule (checked when the contract loads)"
+    return RULES[col.rule]
+
+
 def write_petunjuk(w: Writer, contract: Contract) -> None:
     text = petunjuk_text()
     ws = w.add_sheet(PETUNJUK)
@@ -514,7 +526,7 @@ def write_petunjuk(w: Writer, contract: Contract) -> None:
         fit_row(ws, r, [(purpose, 22 + 90)])
         r += 1
     formulas = [
-        (sheet.name, col.label, f"{RULES[col.rule].explanation} Dasar: {RULES[col.rule].source}.")
+        (sheet.name, col.label, f"{_rule_of(col).explanation} Dasar: {_rule_of(col).source}.")
         for sheet in contract.sheets for t in sheet.tables for col in t.columns if col.derived and not col.hidden
     ]
     r = _petunjuk_table(w, ws, r + 1, "8. Rumus yang dipakai", "header_derived",
@@ -594,6 +606,7 @@ def _insert_chart(w: Writer, ws: Worksheet, sheet: str, chart) -> None:
             main = c
         else:
             main.combine(c)
+    assert main is not None, "a chart has at least one series"
     main.set_title({"name": chart.title})
     main.set_legend({"position": "bottom"})
     main.set_y_axis({"name": chart.y_title})
