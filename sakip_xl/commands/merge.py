@@ -43,7 +43,7 @@ from ..rules.formula import Cell, XLError
 from ..isolate import Failure, Limits, run_isolated
 from ..checks.report import GALAT, PERINGATAN, Issue
 from ..checks.trust import reason
-from ..model.workbook import check_workbook
+from ..model.workbook import Workbook, check_workbook
 
 LENGKAP, ADA_GALAT, BELUM_DIISI, GAGAL = "lengkap", "ada galat", "belum diisi", "gagal dibaca"
 
@@ -156,13 +156,11 @@ def _shown(book, cell: Cell):
     return book.filled(cell.sheet, cell.row, cell.col)
 
 
-def _summarize(entry: Entry, checked) -> None:
+def _summarize(entry: Entry, checked: Workbook) -> None:
     """The office's figures, read from the cells the engine computed for chapter III."""
     data, book = checked.data, checked.book
     chapter3 = build_chapter3(data, book, checked.tree, checked.report.issues, full=False)
     summary, flagged = chapter3.summary, chapter3.flagged
-    layout = data.layout
-    rt = layout.tables["realisasi"]
     by_code = code_index(data, "realisasi")
     indicators: list[tuple] = []
     for ind in data.rows["iku"]:
@@ -170,15 +168,15 @@ def _summarize(entry: Entry, checked) -> None:
         if k is None:
             continue
         real = by_code.get(k)
+        row = None if real is None else checked.row("realisasi", real)
 
-        def rv(key: str):
-            return None if real is None else book.filled(rt.sheet, real.row, rt.columns[key])
+        def rv(key: str) -> object:
+            return None if row is None else row.value(key)
 
         indicators.append((ind.text("kode"), ind.text("jenis"), ind.text("pernyataan"), ind.text("indikator"),
                            ind.text("satuan"), ind.text("iku") or "Ya", rv("target_berlaku"),
                            rv("realisasi_berlaku"), rv("capaian"), rv("kategori"),
                            reason(flagged[k]) if k in flagged else None))
-    at = layout.tables["anggaran"]
     budget: list[tuple] = []
     for r in data.rows["anggaran"]:
         if r.is_total:
@@ -186,7 +184,7 @@ def _summarize(entry: Entry, checked) -> None:
         rekap_row = chapter3.budget_rows.get(r.row)
         if rekap_row is None:  # a rekening, or a row outside the hierarchy: its own amounts
             amounts = [_written(r, "pagu_awal"), _written(r, "pagu"), _written(r, "realisasi_anggaran"),
-                       book.filled(at.sheet, r.row, at.columns["penyerapan"]), None]
+                       checked.row("anggaran", r).value("penyerapan"), None]
         else:  # as Rekap Anggaran rolls it up: a blank parent takes its sub-rows' sum, never 0
             amounts = [book.filled(REKAP, rekap_row, c) for c in (3, 4, 5, 6, 8)]
         budget.append((r.text("kode"), r.text("jenis"), r.text("uraian"), *amounts))
