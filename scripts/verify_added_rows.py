@@ -5,9 +5,9 @@
 
 Starts a headless LibreOffice, opens a copy of the template (its sheets are
 protected, as staff get them), and on PK, Realisasi and Anggaran does what the
-Petunjuk tells staff: select the last prepared row, copy it, paste it into the
-row below, then type a code and numbers there. Prints the formula and value the
-new row shows; each must be the rule's formula with its result. Run with the
+Petunjuk tells staff: select the last prepared row's cells from column A to the
+table's last column, copy them, paste them into the row below, then type a code
+and numbers there. Prints the formula and value the new row shows; each must be the rule's formula with its result. Run with the
 system Python (python3-uno is not on PyPI), so it is a script, not a test.
 """
 
@@ -25,7 +25,8 @@ from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "sakip_xl" / "workbook_templates" / "lkjip-standar.xlsx"
-PREPARED = {"PK": 53, "Realisasi": 53, "Anggaran": 403}  # 1-based last prepared row (50 and 400 rows from row 4)
+#: 1-based last prepared row (50 and 400 rows from row 4) and the table's last column (hidden helpers included)
+PREPARED = {"PK": (53, "G"), "Realisasi": (53, "AL"), "Anggaran": (403, "Q")}
 #: What to type in the pasted row, and the formula cell to read: Target Berlaku, Realisasi Berlaku, Sisa.
 TYPED = {"PK": ({"A": "9.9", "D": "75"}, "F"), "Realisasi": ({"A": "9.9", "I": "70"}, "J"),
          "Anggaran": ({"K": "200", "L": "150"}, "N")}
@@ -41,19 +42,19 @@ def main() -> None:
     template = Path(sys.argv[1]) if len(sys.argv) > 1 else TEMPLATE
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(shutil.copy(template, Path(tmp) / "lkjip.xlsx"))
-        for sheet, last in PREPARED.items():  # a fresh LibreOffice per sheet: paste can crash it on exit
+        for sheet, (last, last_col) in PREPARED.items():  # a fresh LibreOffice per sheet: paste can crash it on exit
             office = subprocess.Popen(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
                                        "--invisible", "--nologo", "--norestore",
                                        "--accept=socket,host=127.0.0.1,port=2002;urp;"],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
-                check_sheet(work, sheet, last)
+                check_sheet(work, sheet, last, last_col)
             finally:
                 office.kill()
                 office.wait()
 
 
-def check_sheet(work: Path, sheet: str, last: int) -> None:
+def check_sheet(work: Path, sheet: str, last: int, last_col: str) -> None:
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     for _ in range(60):
@@ -72,7 +73,7 @@ def check_sheet(work: Path, sheet: str, last: int) -> None:
         dispatch.executeDispatch(frame, ".uno:GoToCell", "", 0, (prop("ToPoint", ref),))
 
     ws = doc.Sheets.getByName(sheet)
-    go(f"${sheet}.$A${last}:${sheet}.$AMJ${last}")  # the whole row, as staff select it
+    go(f"${sheet}.$A${last}:${sheet}.${last_col}${last}")  # the table's cells of the row (Petunjuk, section 4)
     dispatch.executeDispatch(frame, ".uno:Copy", "", 0, ())
     go(f"${sheet}.$A${last + 1}")
     dispatch.executeDispatch(frame, ".uno:Paste", "", 0, ())

@@ -52,8 +52,6 @@ def _petunjuk_table(w: Writer, ws: Worksheet, r: int, title: str, header: str, l
     return r
 
 
-EXCEL_LAST_COLUMN = 16_383  # XFD, 0-based
-
 
 class _Worksheet(Worksheet):
     """A worksheet that stores formulas as given.
@@ -359,9 +357,6 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, pas
         )
     for extra in tables[0].extra_columns:
         ws.set_column(extra, extra, 15, w.fmt("extra"))
-    # unlocked to the right of the table too, so a whole copied row can be pasted
-    beyond = max([*roles, *tables[0].pattern_columns, *tables[0].extra_columns]) + 1
-    ws.set_column(beyond, EXCEL_LAST_COLUMN, None, w.fmt("extra"))
     for r in range(first_row):
         ws.set_row(r, 30 if r == header_row else None, w.fmt("plain"))
     ws.set_row(header_row, 45)
