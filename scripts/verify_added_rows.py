@@ -13,7 +13,9 @@ system Python (python3-uno is not on PyPI), so it is a script, not a test.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -46,11 +48,11 @@ def main() -> None:
             office = subprocess.Popen(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
                                        "--invisible", "--nologo", "--norestore",
                                        "--accept=socket,host=127.0.0.1,port=2002;urp;"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
             try:
                 check_sheet(work, sheet, last, last_col)
-            finally:
-                office.kill()
+            finally:  # `soffice` is a wrapper: end its whole process group
+                os.killpg(office.pid, signal.SIGKILL)
                 office.wait()
 
 
