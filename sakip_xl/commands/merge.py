@@ -669,14 +669,15 @@ def failed_entry(path: Path, failure: Failure) -> Entry:
 
 def choose(entries: list[Entry], tahun: int | None) -> MergeResult:
     """Leave out other years and older duplicates, saying why; sort deterministically."""
-    readable = [e for e in entries if e.office is not None]
+    offices = [(e, e.office) for e in entries if e.office is not None]
+    readable = [e for e, _o in offices]
     if tahun is None:
-        years = Counter(e.office.tahun for e in readable if e.office.tahun is not None)
+        years = Counter(o.tahun for _e, o in offices if o.tahun is not None)
         tahun = max(years, key=lambda y: (years[y], y)) if years else None  # a tie: the later year
-    for e in readable:
-        if tahun is not None and e.office.tahun != tahun:
+    for e, o in offices:
+        if tahun is not None and o.tahun != tahun:
             e.used = False
-            e.note = f"tahun {e.office.tahun}, bukan {tahun}: tidak digabung"
+            e.note = f"tahun {o.tahun}, bukan {tahun}: tidak digabung"
     groups: dict[tuple, list[Entry]] = {}
     for e in readable:
         if e.used:
