@@ -1,4 +1,4 @@
-"""One LKjIP workbook: check it, or recompute it into a formula-checked workbook."""
+"""The Workbook model every command reads, built from a file or a Filling, and checked."""
 
 from __future__ import annotations
 
@@ -30,8 +30,9 @@ class Workbook:
     the budget hierarchy (`tree`) and every finding (`report`).
 
     Built in one place, `build_workbook`, from what was read from a file or typed
-    into a `Filling`; checks, chapter III, merge, rollover, the pandas API, the
-    document and the writer read it through `rows(table)` by column key.
+    into a `Filling`. Checks, chapter III, merge, rollover, the pandas API and the
+    document read its tables through `rows(table)` by column key; the writer
+    writes its book.
     """
 
     path: Path
@@ -55,6 +56,7 @@ class Workbook:
                 for key, rows in self.data.rows.items()}
 
     def row(self, table: str, row: Row) -> TableRow:
+        """One interpreted row of a table, with its values."""
         return TableRow(self.book, self.layout.tables[table], row)
 
 
