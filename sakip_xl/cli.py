@@ -13,13 +13,16 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from . import __version__
 from .errors import ContractError, SakipError
 from .isolate import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, Limits
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 #: click's own messages a user meets (its gettext message ids) in Bahasa Indonesia.
 CLICK_TEXTS = {
@@ -76,9 +79,9 @@ def _speak_bahasa() -> None:
     from click import core, decorators, exceptions, formatting, parser, shell_completion, types
 
     for module in (core, decorators, exceptions, formatting, parser, shell_completion, types):
-        module._ = _text
+        setattr(module, "_", _text)
         if hasattr(module, "ngettext"):
-            module.ngettext = _plural_text
+            setattr(module, "ngettext", _plural_text)
 
 
 _speak_bahasa()  # before the commands below are declared: click translates some texts then
@@ -348,13 +351,16 @@ def laporan(file, output, template, pdf, force):
 @click.option("--quiet", is_flag=True, help="Tanpa bilah kemajuan.")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Baca ulang semua berkas: jangan pakai dan jangan tulis cache di samping rekap.")
+@click.option("--arsip", "archive", metavar="ARSIP", type=click.Path(dir_okay=False, path_type=Path),
+              help="Simpan juga penggabungan ini di arsip DuckDB (.duckdb; dibuat bila belum ada); tahun yang sama "
+                   "digabung ulang menggantikan datanya.")
 @limit_options
 @library_errors
-def merge(inputs, output, tahun, jobs, csv_dir, csv_style, as_json, quiet, no_cache, memory_mb, seconds):
+def merge(inputs, output, tahun, jobs, csv_dir, csv_style, as_json, quiet, no_cache, archive, memory_mb, seconds):
     """Gabungkan kiriman semua perangkat daerah menjadi satu rekap.
 
     BERKAS boleh berupa berkas, folder (termasuk subfoldernya) atau pola seperti
-    *.xlsx.
+    *.xlsx, dan juga arsip .duckdb kabupaten/kota (penggabungan tingkat provinsi).
 
     Penggabungan ulang tidak membaca lagi berkas yang isinya tidak berubah: hasil
     bacanya disimpan dalam cache di samping rekap (untuk rekap.xlsx:
@@ -363,11 +369,14 @@ def merge(inputs, output, tahun, jobs, csv_dir, csv_style, as_json, quiet, no_ca
     Contoh: sakip-xl merge kiriman/ -o rekap-2023.xlsx --tahun 2023
     """
     from .files import check_output, check_output_folder, find_inputs
-    from .commands.merge import GAGAL, cache_path, merge as run
+    from .commands.arsip import archive_merge, merge_inputs as run, move_oversized, oversized, scope_of
+    from .commands.merge import GAGAL, cache_path
     from .sheets.rekap import write_csv, write_rekap
 
     paths = find_inputs(inputs)
     check_output(output, "rekap", inputs=paths)
+    if archive:
+        check_output(archive, "arsip", suffixes=(".duckdb",), inputs=[*paths, output])
     if csv_dir:
         check_output_folder(csv_dir)
     show = not quiet and not as_json and sys.stderr.isatty()
@@ -378,14 +387,21 @@ def merge(inputs, output, tahun, jobs, csv_dir, csv_style, as_json, quiet, no_ca
         click.echo(f"Catatan: {note}", err=True)
     if not result.used:
         _fail("tidak ada buku kerja yang dapat dibaca; rekap tidak ditulis.", 2)
-    write_rekap(output, result)
+    scope = scope_of(paths)
+    stored = archive_merge(archive, result, scope) if archive else None
+    moved = move_oversized(result, output, archive, scope, oversized(result))
+    for m in moved:
+        click.echo(f"Catatan: {m.note}", err=True)
+    write_rekap(output, result, omit={m.sheet: m.note for m in moved})
     written = write_csv(csv_dir, result, style=csv_style) if csv_dir else []
     counts = result.counts()
     failed = [e for e in result.entries if e.status == GAGAL]
     left_out = [e for e in result.entries if e.left_out]
     if as_json:
         click.echo(json.dumps({
-            "output": str(output), "csv": [str(p) for p in written], "tahun": result.tahun, "counts": counts,
+            "output": str(output), "csv": [str(p) for p in written],
+            "arsip": str(archive) if archive else None, "parquet": [str(m.parquet) for m in moved],
+            "tahun": result.tahun, "counts": counts,
             "cache": str(result.cache) if result.cache else None, "from_cache": result.from_cache,
             "files": [{"path": e.path, "status": e.status, "used": e.merged,
                        "galat": e.galat, "peringatan": e.peringatan, "note": e.reason or e.note}
@@ -398,6 +414,9 @@ def merge(inputs, output, tahun, jobs, csv_dir, csv_style, as_json, quiet, no_ca
                    f"{counts['belum diisi']} belum diisi), "
                    f"{counts[GAGAL]} gagal dibaca, "
                    f"{counts['tidak dipakai']} tidak dipakai.")
+        if stored is not None:
+            click.echo(f"Arsip: {stored.path} (tahun {stored.tahun}, {stored.lingkup}: {stored.offices} perangkat "
+                       f"daerah, {stored.indicators} indikator, {stored.budget_rows} baris anggaran)")
         if result.from_cache:
             click.echo(f"{result.from_cache} berkas tidak berubah sejak penggabungan sebelumnya: hasil bacanya "
                        f"diambil dari cache {result.cache}.")
@@ -410,12 +429,76 @@ def merge(inputs, output, tahun, jobs, csv_dir, csv_style, as_json, quiet, no_ca
     sys.exit(0 if not failed and all(e.galat == 0 for e in result.used) else 1)
 
 
+@main.group(cls=_Group)
+def arsip() -> None:
+    """Arsip DuckDB hasil sakip-xl merge --arsip: tren antartahun dan ekspor Parquet.
+
+    Arsip menyimpan setiap penggabungan per tahun (tabel perangkat_daerah,
+    indikator, anggaran, pemeriksaan, berkas); isinya dijelaskan di
+    docs/archive.md.
+
+    Contoh: sakip-xl arsip tren arsip.duckdb -o tren.xlsx
+    """
+
+
+@arsip.command("tren")
+@click.argument("file", metavar="ARSIP", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, metavar="BERKAS", type=click.Path(dir_okay=False, path_type=Path),
+              help="Buku kerja tren yang ditulis (.xlsx).")
+@click.option("--dari", type=int, metavar="TAHUN", help="Tahun pertama (bawaan: tahun terawal di arsip).")
+@click.option("--sampai", type=int, metavar="TAHUN", help="Tahun terakhir (bawaan: tahun terakhir di arsip).")
+@click.option("--force", is_flag=True, help="Timpa BERKAS bila sudah ada.")
+@library_errors
+def tren(file, output, dari, sampai, force):
+    """Tulis buku kerja tren: kinerja tiap perangkat daerah dari tahun ke tahun.
+
+    Per perangkat daerah dan tahun: rata-rata capaian, kategori, pagu,
+    realisasi, penyerapan, efisiensi dan jumlah galat, dengan perubahannya dari
+    tahun sebelumnya; deret target, realisasi dan capaian tiap kode indikator;
+    tanda bagi yang capaian atau penyerapannya turun dua tahun berturut-turut;
+    grafik garis. Angkanya hasil mesin pada penggabungan tiap tahun.
+
+    Contoh: sakip-xl arsip tren arsip.duckdb -o tren.xlsx --dari 2022 --sampai 2024
+    """
+    from .commands.arsip import write_trend
+    from .files import check_output
+
+    check_output(output, "buku kerja tren", force=force, inputs=[file])
+    result = write_trend(file, output, dari, sampai)
+    click.echo(f"Ditulis: {result.path} (tahun {result.years[0]}–{result.years[-1]}, {result.offices} perangkat "
+               f"daerah, {result.indicators} baris indikator)")
+    for pemda, office, year, what in result.flagged:
+        click.echo(f"  turun dua tahun berturut-turut  {office} ({pemda}), {year}: {what}")
+    for note in result.notes:
+        click.echo(f"Catatan: {note}", err=True)
+
+
+@arsip.command("ekspor")
+@click.argument("file", metavar="ARSIP", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("folder", metavar="FOLDER", type=click.Path(file_okay=False, path_type=Path))
+@library_errors
+def ekspor(file, folder):
+    """Salin setiap tabel arsip ke FOLDER sebagai berkas Parquet (<tabel>.parquet).
+
+    Berkas Parquet dapat dibaca pandas, Polars, R, Power BI dan DuckDB, dengan
+    kolom dan tipe yang sama seperti di arsip (docs/archive.md).
+
+    Contoh: sakip-xl arsip ekspor arsip.duckdb parquet/
+    """
+    from .commands.arsip import export_parquet
+    from .files import check_output_folder
+
+    check_output_folder(folder)
+    for path in export_parquet(file, folder):
+        click.echo(f"Ditulis: {path}")
+
+
 class _progress:
     """A progress bar on stderr while files are read, or nothing."""
 
     def __init__(self, show: bool) -> None:
         self.show = show
-        self.bar = None
+        self.bar: ProgressBar[int] | None = None
 
     def __enter__(self):
         def tick(done: int, total: int, path: str) -> None:
@@ -424,7 +507,7 @@ class _progress:
             if self.bar is None:
                 self.bar = click.progressbar(length=total, label="Membaca", file=sys.stderr)
                 self.bar.__enter__()
-            self.bar.update(1)
+            self.bar.update(1)  # (the bar exists now)
 
         return tick
 

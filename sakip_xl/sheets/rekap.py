@@ -12,6 +12,8 @@ the merge's store (`commands.merge.Rows`): writing never holds them all at once.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 import csv
 from pathlib import Path
 
@@ -41,7 +43,7 @@ CSV_RINGKASAN = ("pemda", "perangkat_daerah", "kode", "tahun", "indikator_iku", 
 
 
 def _ringkasan_rows(result: MergeResult) -> list[tuple]:
-    rows = []
+    rows: list[tuple] = []
     for e in result.entries:
         if e.left_out:
             continue
@@ -56,7 +58,7 @@ def _ringkasan_rows(result: MergeResult) -> list[tuple]:
     return rows
 
 
-def _ringkasan(book: Book, rows: list[tuple]) -> OutputSheet:
+def _ringkasan(book: Book, rows: list[tuple], note: str | None = None) -> OutputSheet:
     spec = OutputSheet(RINGKASAN, [w for _h, w, _f in RINGKASAN_HEADERS],
                        number_formats={c: f for c, (_h, _w, f) in enumerate(RINGKASAN_HEADERS) if f},
                        wrap={2, 20})
@@ -66,6 +68,8 @@ def _ringkasan(book: Book, rows: list[tuple]) -> OutputSheet:
     book.set(s, 1, 0, "Dihitung ulang oleh sakip-xl dari setiap buku kerja; angka yang tertulis di berkas tidak "
                       "dipercaya begitu saja. Rata-rata capaian, peringkat dan grafik hanya memakai indikator yang "
                       "capaiannya tidak bersandar pada galat (lihat kolom Dikecualikan karena Galat).")
+    if note:  # detail tables left out of the workbook: where their rows are
+        book.set(s, 2, 0, note)
     header = 3
     spec.headers.append(header)
     for c, (h, _w, _f) in enumerate(RINGKASAN_HEADERS):
@@ -108,14 +112,18 @@ def _ringkasan(book: Book, rows: list[tuple]) -> OutputSheet:
 
 def _indicator_rows(result: MergeResult, with_path: bool = False):
     for e in result.used:
+        office = e.office
+        assert office is not None  # `used` entries were read
         for row in e.indicators:
-            yield (e.office.perangkat_daerah, e.office.tahun, *row, *((e.path,) if with_path else ()))
+            yield (office.perangkat_daerah, office.tahun, *row, *((e.path,) if with_path else ()))
 
 
 def _budget_rows(result: MergeResult, with_path: bool = False):
     for e in result.used:
+        office = e.office
+        assert office is not None  # `used` entries were read
         for row in e.budget:
-            yield (e.office.perangkat_daerah, e.office.tahun, *row, *((e.path,) if with_path else ()))
+            yield (office.perangkat_daerah, office.tahun, *row, *((e.path,) if with_path else ()))
 
 
 def _issue_rows(result: MergeResult):
@@ -125,32 +133,38 @@ def _issue_rows(result: MergeResult):
                    i.value, i.expected, i.message)
 
 
-def write_rekap(path: str | Path, result: MergeResult) -> Path:
-    """The rekap workbook: Ringkasan, Indikator, Anggaran, Pemeriksaan, Berkas."""
+def write_rekap(path: str | Path, result: MergeResult, omit: dict[str, str] | None = None) -> Path:
+    """The rekap workbook: Ringkasan, Indikator, Anggaran, Pemeriksaan, Berkas. `omit` maps
+    a detail sheet (Indikator, Anggaran, Pemeriksaan) whose rows are left out, because
+    they do not fit in a sheet, to the note put there and on Ringkasan instead."""
     path = Path(path)
+    omit = omit or {}
+
+    def rows(sheet: str, gen):
+        return iter(()) if sheet in omit else gen
 
     def write(tmp: Path) -> None:
         w = Writer(tmp, constant_memory=True)  # a national rekap holds millions of cells
         book = Book()
-        spec = _ringkasan(book, _ringkasan_rows(result))
+        spec = _ringkasan(book, _ringkasan_rows(result), " ".join(omit.values()) or None)
         write_output_sheet(w, book, spec, password=None)
         # One row per indicator and per budget row of every office; the office names the
         # source file (Ringkasan and Berkas list it), which would be 600,000 more cells.
         _stream(w, INDIKATOR, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Tujuan/Sasaran", "Indikator Kinerja",
                                "Satuan", "IKU", "Target", "Realisasi", "Capaian (%)", "Kategori", "Catatan Galat"],
                 [22, 7, 9, 9, 34, 34, 10, 6, 10, 10, 11, 14, 40],
-                _indicator_rows(result), {10: "persen"}, wrap={0, 4, 5, 12})
+                rows(INDIKATOR, _indicator_rows(result)), {10: "persen"}, wrap={0, 4, 5, 12}, note=omit.get(INDIKATOR))
         pagu_col, real_col = 6, 7
         formula = render(penyerapan_of(RowCell(ANGGARAN, pagu_col), RowCell(ANGGARAN, real_col)), ANGGARAN)
         _stream(w, ANGGARAN, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Uraian", "Pagu Awal (Rp)", "Pagu (Rp)",
                               "Realisasi (Rp)", "Penyerapan (%)", "Keterangan"],
                 [22, 7, 20, 12, 40, 17, 17, 17, 11, 40],
-                _budget_rows(result), {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"}, formula_col=(8, formula),
-                wrap={0, 4, 9})
+                rows(ANGGARAN, _budget_rows(result)), {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"},
+                formula_col=(8, formula), wrap={0, 4, 9}, note=omit.get(ANGGARAN))
         _stream(w, PEMERIKSAAN, ["Berkas", "Perangkat Daerah", "Tingkat", "Kode Masalah", "Lembar", "Sel",
                                  "Nilai Ditemukan", "Nilai Acuan", "Pesan"],
                 [30, 22, 11, 24, 14, 7, 20, 20, 80],
-                _issue_rows(result), {}, wrap={0, 1, 6, 7, 8})
+                rows(PEMERIKSAAN, _issue_rows(result)), {}, wrap={0, 1, 6, 7, 8}, note=omit.get(PEMERIKSAAN))
         _stream(w, BERKAS, ["Berkas", "Ukuran (bita)", "SHA-256", "Versi Templat", "Disimpan", "Status", "Dipakai",
                             "Keterangan"],
                 [40, 12, 66, 10, 20, 12, 8, 70],
@@ -164,9 +178,10 @@ def write_rekap(path: str | Path, result: MergeResult) -> Path:
 
 
 def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows, formats: dict[int, str],
-            formula_col: tuple[int, str] | None = None, wrap: set[int] = frozenset()) -> None:
+            formula_col: tuple[int, str] | None = None, wrap: AbstractSet[int] = frozenset(), note: str | None = None) -> None:
     """A long table of values, header frozen, filtered, continued on `<name> 2` past a sheet's
-    rows; the `wrap` columns wrap their text, each row as tall as it needs."""
+    rows; the `wrap` columns wrap their text, each row as tall as it needs. A `note`
+    (the table left out: where its rows are) takes the first row, across the columns."""
     part, ws, r = 0, None, 0
     header_fmt = w.fmt("header_derived")
     cell_fmts = {c: w.fmt("plain", formats.get(c), c in wrap) for c in {*formats, *wrap}}
@@ -200,6 +215,10 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
         r += 1
     if ws is None:
         ws, r = new_part(), 1
+    if note:
+        ws.merge_range(1, 0, 1, len(headers) - 1, note, w.fmt("galat", None, True))
+        ws.set_row(1, 45)
+        return
     ws.autofilter(0, 0, max(r - 1, 1), len(headers) - 1)
 
 
