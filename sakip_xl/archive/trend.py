@@ -185,9 +185,9 @@ def _header(w: Writer, name: str, title: str, subtitle: str, headers: Sequence[t
 OFFICE_HEADERS = [("No", 5), ("Pemerintah Daerah", 20), ("Perangkat Daerah", 30), ("Kode", 10), ("Tahun", 7),
                   ("Rata-rata Capaian (%)", 11), ("Perubahan Capaian dari Tahun Sebelumnya (poin)", 13),
                   ("Kategori", 14), ("Pagu (Rp)", 18), ("Realisasi Anggaran (Rp)", 18), ("Penyerapan (%)", 11),
-                  ("Perubahan Penyerapan dari Tahun Sebelumnya (poin)", 13), ("Efisiensi", 10),
+                  ("Perubahan Penyerapan dari Tahun Sebelumnya (poin)", 13), ("Efisiensi", 17),
                   ("Metode Efisiensi", 13), ("Galat", 7), ("Indikator Dikecualikan karena Galat", 12),
-                  ("Tanda", 30)]
+                  ("Tanda", 42)]
 
 
 def _office_sheet(w: Writer, trend: Trend, keys: list[str]) -> None:
