@@ -46,7 +46,6 @@ def _cell_by_cell(path: Path) -> Book:
     """The book of a workbook whose column formulas are evaluated one cell at a time:
     marking every column as being evaluated sends each cell to its scalar function."""
     book = check_workbook(path, prepare=True).book
-    book.sheets  # noqa: B018 - built already
     for s in book.sheets.values():
         s.cache.clear()
         s.evaluated.clear()
