@@ -2,9 +2,11 @@
 
 Tables use the contract's column keys (`kode`, `target`, `realisasi`, ...;
 see docs/contract.md). Every derived value is computed by the same rule
-expressions the workbook formulas are written from: the values are laid out
-in an in-memory standard workbook and its formulas evaluated. Nothing is read
-from or written to disk, except by `workbook_tables`.
+expressions the workbook formulas are written from, column by column: `derive`
+lays the tables out as the template would and builds the same Workbook model a
+file gives (read, checked, computed); the single-rule functions evaluate their
+rule over the whole Series. Nothing is read from or written to disk, except by
+`workbook_tables`.
 """
 
 from __future__ import annotations
