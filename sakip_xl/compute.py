@@ -64,9 +64,10 @@ def derive(tables: dict[str, pd.DataFrame], identity: dict[str, object] | None =
     """
     wb = filled_workbook(_filling(identity or {}, tables))
     rows = wb.all_rows()
+    standard = standard_layout()
     out = {}
     for key, df in tables.items():
-        first = first_own_row(standard_layout().tables[key])  # own scales follow the regulation's
+        first = first_own_row(standard.tables[key])  # own scales follow the regulation's
         at = {view.number - first: view for view in rows.get(key, [])}
         frame = df.reset_index(drop=True).copy()
         for col in wb.layout.tables[key].table.derived:

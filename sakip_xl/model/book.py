@@ -225,15 +225,14 @@ class Book:
         typed value aside)."""
         if col in s.evaluated:
             return
-        skip = s.cell_formulas.keys() | s.typed_over | s.cache.keys()
-        rows = [r for r in cf.row_range() if (r, col) not in skip]
+        own, typed, cache = s.cell_formulas, s.typed_over, s.cache
+        rows = [r for r in cf.row_range() if (r, col) not in own and (r, col) not in typed and (r, col) not in cache]
         token = (s.name, col)
         self._evaluating.add(token)
         try:
             values = cf.vfn(self, rows)
         finally:
             self._evaluating.discard(token)
-        cache = s.cache
         for r, v in zip(rows, values):
             cache.setdefault((r, col), top_value(v))
         s.evaluated.add(col)

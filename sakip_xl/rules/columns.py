@@ -153,12 +153,12 @@ class _ColumnCompiler:
         return call
 
     def _if(self, e: Call) -> _Node:
-        cond = self.compile(e.args[0])
+        cond = _column(self.compile(e.args[0]))
         then = _column(self.compile(e.args[1]))
         other = _column(self.compile(e.args[2])) if len(e.args) > 2 else _column(_Fixed(lambda b: False))
 
         def f_if(b: Book, rows: Sequence[int]) -> list[Value]:
-            tests = [_truth(_scalar(v)) for v in _column(cond)(b, rows)]
+            tests = [_truth(_scalar(v)) for v in cond(b, rows)]
             out: list[Value] = list(tests)  # errors stay where they are
             yes = [i for i, t in enumerate(tests) if t is True]
             no = [i for i, t in enumerate(tests) if t is False]

@@ -110,19 +110,12 @@ def _ringkasan(book: Book, rows: list[tuple], note: str | None = None) -> Output
     return spec
 
 
-def _indicator_rows(result: MergeResult, with_path: bool = False):
+def _office_rows(result: MergeResult, table: str, with_path: bool = False):
+    """Every used office's rows of `table` (`indicators` or `budget`), each after its office and year."""
     for e in result.used:
         office = e.office
         assert office is not None  # `used` entries were read
-        for row in e.indicators:
-            yield (office.perangkat_daerah, office.tahun, *row, *((e.path,) if with_path else ()))
-
-
-def _budget_rows(result: MergeResult, with_path: bool = False):
-    for e in result.used:
-        office = e.office
-        assert office is not None  # `used` entries were read
-        for row in e.budget:
+        for row in getattr(e, table):
             yield (office.perangkat_daerah, office.tahun, *row, *((e.path,) if with_path else ()))
 
 
@@ -153,13 +146,13 @@ def write_rekap(path: str | Path, result: MergeResult, omit: dict[str, str] | No
         _stream(w, INDIKATOR, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Tujuan/Sasaran", "Indikator Kinerja",
                                "Satuan", "IKU", "Target", "Realisasi", "Capaian (%)", "Kategori", "Catatan Galat"],
                 [22, 7, 9, 9, 34, 34, 10, 6, 10, 10, 11, 14, 40],
-                rows(INDIKATOR, _indicator_rows(result)), {10: "persen"}, wrap={0, 4, 5, 12}, note=omit.get(INDIKATOR))
+                rows(INDIKATOR, _office_rows(result, "indicators")), {10: "persen"}, wrap={0, 4, 5, 12}, note=omit.get(INDIKATOR))
         pagu_col, real_col = 6, 7
         formula = render(penyerapan_of(RowCell(ANGGARAN, pagu_col), RowCell(ANGGARAN, real_col)), ANGGARAN)
         _stream(w, ANGGARAN, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Uraian", "Pagu Awal (Rp)", "Pagu (Rp)",
                               "Realisasi (Rp)", "Penyerapan (%)", "Keterangan"],
                 [22, 7, 20, 12, 40, 17, 17, 17, 11, 40],
-                rows(ANGGARAN, _budget_rows(result)), {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"},
+                rows(ANGGARAN, _office_rows(result, "budget")), {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"},
                 formula_col=(8, formula), wrap={0, 4, 9}, note=omit.get(ANGGARAN))
         _stream(w, PEMERIKSAAN, ["Berkas", "Perangkat Daerah", "Tingkat", "Kode Masalah", "Lembar", "Sel",
                                  "Nilai Ditemukan", "Nilai Acuan", "Pesan"],
@@ -249,9 +242,9 @@ def write_csv(folder: str | Path, result: MergeResult, style: str = "standar") -
     tables = {
         "ringkasan.csv": (CSV_RINGKASAN, _ringkasan_rows(result)),
         "indikator.csv": (("perangkat_daerah", "tahun", *INDICATOR_COLUMNS, "berkas"),
-                          _indicator_rows(result, with_path=True)),
+                          _office_rows(result, "indicators", with_path=True)),
         "anggaran.csv": (("perangkat_daerah", "tahun", *BUDGET_COLUMNS, "berkas"),
-                         _budget_rows(result, with_path=True)),
+                         _office_rows(result, "budget", with_path=True)),
         "pemeriksaan.csv": (("berkas", "perangkat_daerah", "tingkat", "kode", "lembar", "sel", "nilai",
                              "seharusnya", "pesan"), _issue_rows(result)),
     }
