@@ -1,0 +1,62 @@
+"""The fast cell writing of `xlsx.writer` against XlsxWriter's own: the same XML.
+
+`_Worksheet` stores cells and writes their XML without XlsxWriter's per-call
+conversions; what it writes must be what XlsxWriter would have written, byte
+for byte, for every kind of value the writer meets.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from sakip_xl.xlsx.writer import Writer
+
+VALUES = [
+    1.0, 0.1 + 0.2, -3.5e-12, 12345678901234567890.0, 75, "teks", " spasi di depan", "spasi di belakang\n",
+    "a & b < c > d \"kutip\"", "baris\nbaru", "kontrol\x01\x1f", "_x0041_ mirip escape", "\ufffe", "<r>bukan rich</r>",
+    "x" * 20000, True, None, "",
+]
+# (formula, cached value): numbers, text, an error code, TRUE, nothing
+FORMULAS = [("A1*2", 2.0), ('IF(A1>0,"ya & <b>","")', "ya & <b>"), ("1/0", "#DIV/0!"), ("A1>0", True),
+            ("A1", ""), ('"_x0041_"&A1', "_x0041_1")]
+
+
+def _sheet_xml(path: Path, constant_memory: bool, ours: bool) -> bytes:
+    w = Writer(path, constant_memory=constant_memory)
+    fmt = w.fmt("plain", None, True)
+    if ours:
+        ws = w.add_sheet("S")
+    else:
+        ws = w.wb.add_worksheet("S")
+    ws.set_column(3, 3, 12, w.fmt("input"))  # a column format: cells without their own take it
+    ws.set_row(2, 30, w.fmt("derived"))  # so does a row format
+    for r, v in enumerate(VALUES):
+        for c, f in ((0, None), (1, fmt), (3, None)):
+            row = r * 2 + (c == 3)
+            if ours:
+                w.put(ws, row, c, v, f)
+            elif v is None or v == "":
+                ws.write_blank(row, c, None, f)
+            elif isinstance(v, bool):
+                ws.write_boolean(row, c, v, f)
+            elif isinstance(v, (int, float)):
+                ws.write_number(row, c, v, f)
+            else:
+                ws.write_string(row, c, v, f)
+    for r, (text, value) in enumerate(FORMULAS, start=len(VALUES) * 2 + 1):
+        ws.write_formula(r, 0, text, fmt, value)
+    w.close()
+    with zipfile.ZipFile(path) as z:
+        shared = z.read("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in z.namelist() else b""
+        return z.read("xl/worksheets/sheet1.xml") + shared
+
+
+@pytest.mark.parametrize("constant_memory", [False, True])
+def test_cells_are_written_as_xlsxwriter_writes_them(tmp_path: Path, constant_memory: bool):
+    ours = _sheet_xml(tmp_path / "ours.xlsx", constant_memory, True)
+    theirs = _sheet_xml(tmp_path / "theirs.xlsx", constant_memory, False)
+    assert b"<f>" in ours and b"_x005F_x0041_" in ours  # formulas and escapes were written at all
+    assert ours == theirs
