@@ -126,3 +126,32 @@ def test_a_row_that_starts_with_a_formula_is_kept_in_constant_memory_mode(tmp_pa
     w.close()
     rows = list(openpyxl.load_workbook(path)["Rekap"].iter_rows(values_only=True))
     assert rows == [("Kecamatan Bluto", 120), ("=B1*2", 7), ("=B2+1", None)]
+
+
+def test_a_rollup_compiled_once_per_shape_gives_what_its_own_formula_gives():
+    """A budget roll-up evaluated through its shared compiled shape equals the
+    same roll-up compiled for its own cells, whatever its sub-rows hold. By the
+    rule (rules.sakip.rollup): all sub-rows numbers -> their sum (own ignored);
+    one blank or text sub-row -> the row's own amount if a number, else blank."""
+    from sakip_xl.rules.formula import compile_expr, top_value
+    from sakip_xl.rules.install import _rollup_shape
+    from sakip_xl.rules.sakip import rollup
+
+    cases = [  # (own, sub-rows, expected by the rule)
+        (10.0, [1.0, 2.0, 3.0], 6.0),  # every sub-row has an amount: 1 + 2 + 3
+        (10.0, [1.0, None, 3.0], 10.0),  # a blank sub-row: the own amount
+        (None, [1.0, None], ""),  # a blank sub-row and no own amount: blank (""), never 1
+        ("x", [4.0, "teks"], ""),  # text is no amount
+        (None, [0.0, 0.0], 0.0),  # zeros are amounts: 0
+    ]
+    for own, kids, expected in cases:
+        book = Book()
+        book.set("A", 0, 0, own)
+        for i, v in enumerate(kids, start=1):
+            book.set("A", i, 1, v)
+        cells = [Cell("A", i, 1) for i in range(1, len(kids) + 1)]
+        direct = top_value(compile_expr(rollup(Cell("A", 0, 0), cells), memo=False)(book, 0))
+        positions = (("A", 0, 0), *(("A", i, 1) for i in range(1, len(kids) + 1)))
+        shaped = top_value(_rollup_shape(len(kids))(book, positions))
+        assert _same(shaped, direct), (own, kids, shaped, direct)
+        assert _same(shaped, expected), (own, kids, shaped)

@@ -371,6 +371,14 @@ class Mapped(Expr):
     col: int
 
 
+@dataclass(frozen=True, eq=False)
+class Slot(Expr):
+    """The `index`-th cell of a formula shape (`compile_shape`): many cells whose
+    formulas differ only in the cells they read share one compiled shape."""
+
+    index: int
+
+
 # ---------------------------------------------------------------- rendering
 
 _PREC = {"=": 1, "<>": 1, "<": 1, "<=": 1, ">": 1, ">=": 1, "&": 2, "+": 3, "-": 3, "*": 4, "/": 4}
@@ -485,6 +493,18 @@ def compile_expr(e: Expr, rowmap: dict[int, int] | None = None, memo: bool = Tru
     return _Compiler(rowmap, memo).compile(e)[0]
 
 
+#: A compiled shape: `f(book, positions)`, positions[i] = (sheet, row, col) of slot i.
+ShapeFn = Callable[[Book, tuple], Value]
+
+
+def compile_shape(e: Expr) -> ShapeFn:
+    """Compile an expression whose cells are `Slot`s: slot `i` reads the cell
+    `positions[i]`. Cells whose formulas differ only in the cells they read
+    (budget roll-ups) are compiled once. (The compiled nodes pass the positions
+    where they pass the row; a shape holds no reference that reads the row.)"""
+    return cast(ShapeFn, _Compiler(None, False).compile(e)[0])
+
+
 class _Compiler:
     def __init__(self, rowmap: dict[int, int] | None, memo: bool) -> None:
         self.rowmap, self.memo = rowmap, memo
@@ -514,6 +534,10 @@ class _Compiler:
         s, rr, c = e.sheet, e.row, e.col
         return (lambda b, r: b.value(s, rr, c)), True
 
+    def _Slot(self, e: Slot) -> tuple[Fn, bool]:
+        i = e.index
+        return (lambda b, refs: b.value(*refs[i])), False
+
     def _Range(self, e: Range) -> tuple[Fn, bool]:
         s, c, r1, r2 = e.sheet, e.col, e.row1, e.row2
         return (lambda b, r: b.column(s, c, r1, r2)), True
@@ -532,6 +556,9 @@ class _Compiler:
             # SUM or COUNT of listed cells (budget roll-ups): read them directly
             cells, impl = [(a.sheet, a.row, a.col) for a in e.args if isinstance(a, Cell)], _FUNCS[e.name]
             return self._once(lambda b, r: impl([[b.value(*ref)] for ref in cells]), True), True
+        if e.name in _AGGREGATES and all(type(a) is Slot for a in e.args):
+            slots, impl = [a.index for a in e.args if isinstance(a, Slot)], _FUNCS[e.name]
+            return (lambda b, refs: impl([[b.value(*refs[i])] for i in slots])), False
         compiled = [self.compile(a) for a in e.args]
         fixed = all(i for _f, i in compiled)
         return self._once(_compile_call(e, [f for f, _i in compiled]), fixed), fixed
@@ -541,7 +568,7 @@ class _Compiler:
 
 
 _CompileMethod = Callable[[_Compiler, Expr], tuple[Fn, bool]]
-_COMPILERS: dict[type[Expr], _CompileMethod] = {cls: getattr(_Compiler, "_" + cls.__name__) for cls in (Lit, RowCell, Mapped, Cell, Range, Neg, BinOp, Call)}
+_COMPILERS: dict[type[Expr], _CompileMethod] = {cls: getattr(_Compiler, "_" + cls.__name__) for cls in (Lit, RowCell, Mapped, Cell, Slot, Range, Neg, BinOp, Call)}
 
 
 def _once(f: Fn, fixed: bool) -> Fn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model.book import Book
 from ..model.contract import Contract
 from .columns import ColumnFn, compile_column
-from .formula import Cell, Fn, compile_expr, render, resolve
+from .formula import Cell, Expr, Fn, ShapeFn, Slot, compile_expr, compile_shape, render, resolve
 from ..model.layout import Layout, TableLayout
 from .sakip import BUDGET_MONEY, GRADE_SCALES, KATEGORI_SCALES, build_rule, rollup
 from ..resources import petunjuk_text
@@ -46,18 +46,36 @@ def install_formulas(book: Book, layout: Layout) -> None:
             book.set_compiled_column(tl.sheet, tl.columns[col.key], *compiled, tl.first_row, tl.last_row)
 
 
+#: number of sub-rows -> the compiled roll-up of a row with that many
+_ROLLUP_SHAPES: dict[int, ShapeFn] = {}
+
+
+def _rollup_shape(n: int) -> ShapeFn:
+    """The roll-up of a row with `n` sub-rows, compiled once: slot 0 is the row's
+    own amount, slots 1..n its sub-rows' rolled-up amounts."""
+    shape = _ROLLUP_SHAPES.get(n)
+    if shape is None:
+        shape = _ROLLUP_SHAPES[n] = compile_shape(rollup(Slot(0), [Slot(i) for i in range(1, n + 1)]))
+    return shape
+
+
 def install_rollups(book: Book, layout: Layout, children: dict[int, list[int]]) -> None:
     """Give each Anggaran row that has sub-rows (sheet row -> its sub-rows) the
     rollup of its own amount and theirs in the money helper columns; the other
     rows keep the column formula (their own amount, or nothing)."""
     tl = layout.tables["anggaran"]
+    sheet = tl.sheet
     for own_key, helper_key in BUDGET_MONEY.items():
         if helper_key not in tl.columns:
             continue
         own, helper = tl.columns[own_key], tl.columns[helper_key]
         for row, kids in children.items():
-            book.set_formula(tl.sheet, row, helper,
-                             rollup(Cell(tl.sheet, row, own), [Cell(tl.sheet, k, helper) for k in kids]))
+            positions = ((sheet, row, own), *((sheet, k, helper) for k in kids))
+
+            def expr(row: int = row, kids: list[int] = kids, own: int = own, helper: int = helper) -> Expr:
+                return rollup(Cell(sheet, row, own), [Cell(sheet, k, helper) for k in kids])
+
+            book.set_shaped_formula(sheet, row, helper, _rollup_shape(len(kids)), positions, expr)
 
 
 def header_label(col_label: str, year_offset: int | None, tahun: int | None) -> str:
