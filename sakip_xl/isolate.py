@@ -14,14 +14,15 @@ applies.
 from __future__ import annotations
 
 import gc
-import multiprocessing as mp
 import os
 import signal
 import time
 import traceback
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
-from typing import Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 try:
     import resource
@@ -143,6 +144,9 @@ def run_isolated(work: Callable[[Any], Any], items: Sequence[Any], jobs: int = 1
     """
     if not items:
         return
+    import multiprocessing as mp  # here: checking one file never starts a process
+    from multiprocessing.connection import wait
+
     ctx = mp.get_context("fork" if os.name == "posix" and hasattr(os, "fork") else "spawn")
     pending = list(reversed(range(len(items))))
     slots: list[_Slot] = []
