@@ -91,6 +91,14 @@ class Sheet:
         self.evaluated: set[int] = set()  # column formulas whose rows are all in `cache`
         self.own_formula_columns: set[int] = set()  # columns with a cell of its own formula
         self.max_row = -1
+        self._used: set[int] | None = None
+
+    def used_rows(self) -> set[int]:
+        """Rows holding a value, a typed-over cell or a cell's own formula."""
+        if self._used is None:
+            self._used = {r for r, _c in self.values} | {r for r, _c in self.typed_over} | \
+                {r for r, _c in self.cell_formulas}
+        return self._used
 
     def function_at(self, r: int, c: int) -> Fn | None:
         """The compiled formula of a cell, if it has one (what evaluation needs)."""
@@ -139,6 +147,7 @@ class Book:
     def set(self, sheet: str, row: int, col: int, value: object) -> None:
         self._changing(sheet)
         s = self.sheet(sheet)
+        s._used = None
         v = to_cell_value(value)
         if v is None or v == "":
             s.values.pop((row, col), None)
@@ -152,7 +161,9 @@ class Book:
     def type_over(self, sheet: str, row: int, col: int, value: object) -> None:
         """A value typed into a cell where a column formula belongs."""
         self.set(sheet, row, col, value)
-        self.sheet(sheet).typed_over.add((row, col))
+        s = self.sheet(sheet)
+        s.typed_over.add((row, col))
+        s._used = None
 
     def set_column_formula(self, sheet: str, col: int, expr: Expr, first: int, last: int) -> None:
         """One resolved expression for rows `first..last` of a column."""
@@ -193,6 +204,7 @@ class Book:
         self._changing(sheet)
         s = self.sheet(sheet)
         s.cell_formulas[(row, col)] = formula
+        s._used = None
         s.own_formula_columns.add(col)
         s.max_row = max(s.max_row, row)
 
@@ -238,6 +250,14 @@ class Book:
             return
         own, typed, cache = s.cell_formulas, s.typed_over, s.cache
         rows = [r for r in cf.row_range() if (r, col) not in own and (r, col) not in typed and (r, col) not in cache]
+        empty: list[int] = []
+        if cf.rows is None:
+            # A column formula reads its own row and fixed cells: on the rows of the
+            # sheet holding nothing (a template's prepared rows) it gives one value.
+            used = s.used_rows()
+            empty = [r for r in rows if r not in used]
+            if len(empty) > 1:
+                rows = [r for r in rows if r in used] + empty[:1]
         token = (s.name, col)
         self._evaluating.add(token)
         try:
@@ -246,6 +266,10 @@ class Book:
             self._evaluating.discard(token)
         for r, v in zip(rows, values):
             cache.setdefault((r, col), top_value(v))
+        if len(empty) > 1:
+            same = cache[(empty[0], col)]
+            for r in empty[1:]:
+                cache.setdefault((r, col), same)
         s.evaluated.add(col)
 
     def values_at(self, sheet: str, col: int, rows: Sequence[int]) -> list[Value]:
