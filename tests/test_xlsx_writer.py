@@ -60,3 +60,36 @@ def test_cells_are_written_as_xlsxwriter_writes_them(tmp_path: Path, constant_me
     theirs = _sheet_xml(tmp_path / "theirs.xlsx", constant_memory, False)
     assert b"<f>" in ours and b"_x005F_x0041_" in ours  # formulas and escapes were written at all
     assert ours == theirs
+
+
+def _rows_xml(path: Path, whole_rows: bool) -> bytes:
+    """A constant-memory sheet of mixed rows, written row at a time or cell by cell."""
+    from sakip_xl.xlsx.writer import FormulaCell, row_height
+
+    w = Writer(path, constant_memory=True)
+    ws = w.add_sheet("S")
+    ws.write_string(0, 0, "Judul", w.fmt("header_derived"))
+    ws.set_column(2, 2, 10, w.fmt("input"))  # column 2 takes this format when a cell has none
+    wrap = w.fmt("plain", None, True)
+    rows = [[v, 1.5, v, None, FormulaCell(f"B{r + 2}*2", wrap, 3.0)] for r, v in enumerate(VALUES)]
+    for r, row in enumerate(rows, start=1):
+        cells = [(c, v, wrap if c in (0, 4) else None) for c, v in enumerate(row)]
+        height = row_height(r % 3 + 1)  # default, 30 and 45 points
+        if whole_rows and ws.put_row(r, cells, height):
+            continue
+        if height is not None:
+            ws.set_row(r, height)
+        for c, v, f in cells:
+            if isinstance(v, FormulaCell):
+                ws.write_formula(r, c, v.formula, f, v.value)
+            else:
+                w.put(ws, r, c, v, f)
+    w.close()
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/worksheets/sheet1.xml")
+
+
+def test_a_row_written_at_once_is_written_as_xlsxwriter_writes_it(tmp_path: Path):
+    ours, theirs = _rows_xml(tmp_path / "rows.xlsx", True), _rows_xml(tmp_path / "cells.xlsx", False)
+    assert b'customHeight="1"' in ours and b"inlineStr" in ours  # heights and text were written at all
+    assert ours == theirs

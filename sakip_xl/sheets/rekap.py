@@ -23,7 +23,7 @@ from ..files import atomic_write
 from ..rules.formula import IF, ROW_MARK, Cell, Range, RowCell, cat, eq, fn, render
 from ..commands.merge import BUDGET_COLUMNS, INDICATOR_COLUMNS, MergeResult
 from ..rules.sakip import average_of, penyerapan_of
-from ..xlsx.writer import PEMERIKSAAN, Writer, fit_row, print_setup, write_output_sheet
+from ..xlsx.writer import PEMERIKSAAN, FormulaCell, Writer, print_setup, row_height, text_lines, write_output_sheet
 
 RINGKASAN, INDIKATOR, ANGGARAN, BERKAS = "Ringkasan", "Indikator", "Anggaran", "Berkas"
 MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows; longer tables continue on a next sheet
@@ -198,12 +198,18 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
             if ws is not None:
                 ws.autofilter(0, 0, r - 1, len(headers) - 1)
             ws, r, forgotten = new_part(), 1, 0
-        fit_row(ws, r, ((row[c], widths[c]) for c in wrap))
-        for c, v in enumerate(row):
-            if c == fcol:
-                ws.write_formula(r, c, ftext.replace(ROW_MARK, str(r + 1)), cell_fmts.get(c), "" if v is None else v)
-            else:
-                w.put(ws, r, c, v, cell_fmts.get(c))
+        cells = [(c, FormulaCell(ftext.replace(ROW_MARK, str(r + 1)), cell_fmts.get(c), "" if v is None else v)
+                  if c == fcol else v, cell_fmts.get(c)) for c, v in enumerate(row)]
+        height = row_height(max((text_lines(row[c], widths[c]) for c in wrap if isinstance(row[c], str) and row[c]),
+                                default=1))
+        if not ws.put_row(r, cells, height):  # a value the fast path leaves to XlsxWriter
+            if height is not None:
+                ws.set_row(r, height)
+            for c, v, f in cells:
+                if isinstance(v, FormulaCell):
+                    ws.write_formula(r, c, v.formula, f, v.value)
+                else:
+                    w.put(ws, r, c, v, f)
         forgotten = _forget_written_rows(ws, forgotten)
         r += 1
     if ws is None:

@@ -14,11 +14,11 @@ import io
 import math
 import re
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import xlsxwriter
 import xlsxwriter.worksheet
-from xlsxwriter.utility import xl_rowcol_to_cell_fast
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import Worksheet
 
 from ..model.book import Book
@@ -62,6 +62,13 @@ _XML_SPECIAL = re.compile('["&<>\n]')  # XlsxWriter's test before escaping
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 
 
+_Number, _String = xlsxwriter.worksheet.CellNumberTuple, xlsxwriter.worksheet.CellStringTuple
+_Blank, _Formula = xlsxwriter.worksheet.CellBlankTuple, xlsxwriter.worksheet.CellFormulaTuple
+_COLUMN_LETTERS = [xl_col_to_name(c) for c in range(256)]  # put_row's columns (rekap tables are narrow)
+#: A formula cell for `put_row`: FormulaCell(formula text, format, cached value).
+FormulaCell = _Formula
+
+
 def _escape(text: str) -> str:
     """XML text as XlsxWriter escapes it (`&`, `<`, `>`; quotes stay)."""
     if _XML_SPECIAL.search(text) is None:
@@ -92,47 +99,106 @@ class _Worksheet(Worksheet):
         self.table[row][col] = cell
 
     def put_number(self, row: int, col: int, number: float, cell_format=None) -> None:
-        self._store(row, col, xlsxwriter.worksheet.CellNumberTuple(number, cell_format))
+        self._store(row, col, _Number(number, cell_format))
 
     def put_string(self, row: int, col: int, text: str, cell_format=None) -> None:
         if len(text) > self.xls_strmax // 2:  # long text: XlsxWriter's own checks and truncation
             self._write_string(row, col, text, cell_format)
             return
         if not self.constant_memory:
-            self._store(row, col, xlsxwriter.worksheet.CellStringTuple(
-                self.str_table._get_shared_string_index(text), cell_format))
+            self._store(row, col, _String(self.str_table._get_shared_string_index(text), cell_format))
         else:
-            self._store(row, col, xlsxwriter.worksheet.CellStringTuple(text, cell_format))
+            self._store(row, col, _String(text, cell_format))
+
+    def put_row(self, row: int, values: Sequence[tuple[int, object, Any]], height: float | None = None) -> bool:
+        """Write a whole row of a constant_memory sheet now, as XlsxWriter would write
+        what `Writer.put` stores (and a `Formula` cell as given): `values` are
+        (column, value, format) in column order, `height` the row's height if not
+        the default. False, and nothing written, when a value needs XlsxWriter's own
+        handling (long or rich text, logical, date, inf): write the row cell by cell."""
+        cells: list[tuple[int, Any]] = []
+        for col, v, fmt in values:
+            if isinstance(v, str):
+                if not v:
+                    if fmt is not None:
+                        cells.append((col, _Blank(fmt)))
+                elif len(v) > self.xls_strmax // 2 or v.startswith("<r>"):
+                    return False
+                else:
+                    cells.append((col, _String(v, fmt)))
+            elif isinstance(v, (float, int)) and not isinstance(v, bool):
+                if not math.isfinite(v):
+                    return False
+                cells.append((col, _Number(v, fmt)))
+            elif v is None:
+                if fmt is not None:
+                    cells.append((col, _Blank(fmt)))
+            elif isinstance(v, _Formula):
+                cells.append((col, v))
+            else:
+                return False
+        if cells and cells[-1][0] >= len(_COLUMN_LETTERS):
+            return False
+        self._write_single_row(row)  # XlsxWriter's flush of the row before; this row is then current
+        info = None
+        if height is not None:
+            self.set_row(row, height)
+            info = self.row_info.pop(row)
+        if not cells:
+            if info is not None:
+                self._write_row(row, None, info, empty_row=True)
+            return True
+        self._check_dimensions(row, cells[0][0])
+        self._check_dimensions(row, cells[-1][0])
+        self._write_row(row, None, info)
+        number = str(row + 1)
+        styles: dict[tuple[int, object], str] = {}
+        xml = []
+        for col, cell in cells:
+            key = (col, cell.format)
+            style = styles.get(key)
+            if style is None:
+                style = styles[key] = self._style(row, col, cell.format)
+            xml.append(self._cell_xml(f' r="{_COLUMN_LETTERS[col]}{number}"{style}', cell))
+        self.fh.write("".join(xml) + "</row>")
+        return True
 
     def _write_cell(self, row: int, col: int, cell) -> None:
-        kind = type(cell).__name__
-        if kind not in ("Number", "String", "Formula", "Blank") or (kind == "String" and self.constant_memory
-                                                                    and cell.string.startswith("<r>")):
+        kind = type(cell)
+        if kind not in (_Number, _String, _Formula, _Blank) or (kind is _String and self.constant_memory
+                                                                and cell.string.startswith("<r>")):
             super()._write_cell(row, col, cell)
-            return
-        fmt = cell.format
-        if fmt:
-            attr = f' r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}"'
         else:
-            attr = f' r="{xl_rowcol_to_cell_fast(row, col)}"'
-            info = self.row_info.get(row)
-            if info is not None and info.row_format:
-                attr += f' s="{info.row_format._get_xf_index()}"'
-            elif col in self.col_info and self.col_info[col].column_format is not None:
-                attr += f' s="{self.col_info[col].column_format._get_xf_index()}"'
-        if kind == "Number":
-            self.fh.write(f"<c{attr}><v>{cell.number:.16G}</v></c>")
-        elif kind == "String":
+            self.fh.write(self._cell_xml(f' r="{xl_rowcol_to_cell_fast(row, col)}"{self._style(row, col, cell.format)}',
+                                         cell))
+
+    def _style(self, row: int, col: int, fmt) -> str:
+        """The s= attribute of a cell: its format, else its row's, else its column's."""
+        if fmt:
+            return f' s="{fmt._get_xf_index()}"'
+        info = self.row_info.get(row)
+        if info is not None and info.row_format:
+            return f' s="{info.row_format._get_xf_index()}"'
+        if col in self.col_info and self.col_info[col].column_format is not None:
+            return f' s="{self.col_info[col].column_format._get_xf_index()}"'
+        return ""
+
+    def _cell_xml(self, attr: str, cell) -> str:
+        """The XML XlsxWriter writes for a Number, String, Formula or Blank cell with
+        the attributes `attr`."""
+        kind = type(cell)
+        if kind is _Number:
+            return f"<c{attr}><v>{cell.number:.16G}</v></c>"
+        if kind is _String:
             if not self.constant_memory:
-                self.fh.write(f'<c{attr} t="s"><v>{cell.string}</v></c>')
-            else:
-                text = cell.string
-                if _CONTROL.search(text) is not None:
-                    text = self._escape_control_characters(text)
-                # XlsxWriter's test (regular expressions ^\s and \s$): the same characters
-                space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-                self.fh.write(f'<c{attr} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>')
-        elif kind == "Formula":
+                return f'<c{attr} t="s"><v>{cell.string}</v></c>'
+            text = cell.string
+            if _CONTROL.search(text) is not None:
+                text = self._escape_control_characters(text)
+            # XlsxWriter's test (regular expressions ^\s and \s$): the same characters
+            space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+            return f'<c{attr} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+        if kind is _Formula:
             value = cell.value
             if isinstance(value, bool):
                 attr += ' t="b"'
@@ -143,24 +209,18 @@ class _Worksheet(Worksheet):
                 elif value:
                     attr += ' t="str"'
                 value = _escape(value)
-            self.fh.write(f"<c{attr}><f>{_escape(cell.formula)}</f><v>{value}</v></c>")
-        else:
-            self.fh.write(f"<c{attr}/>")
+            return f"<c{attr}><f>{_escape(cell.formula)}</f><v>{value}</v></c>"
+        return f"<c{attr}/>"
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         return formula[1:] if formula.startswith("=") else formula
 
-    if hasattr(xlsxwriter.worksheet, "CellFormulaTuple"):
+    def _write_formula(self, row: int, col: int, formula: str, cell_format=None, value=0) -> int:
+        self.put_formula(row, col, formula, cell_format, value)
+        return 0
 
-        def _write_formula(self, row: int, col: int, formula: str, cell_format=None, value=0) -> int:
-            if self._check_dimensions(row, col):
-                return -1
-            if self.constant_memory and row > self.previous_row:  # flush the previous row, as XlsxWriter does
-                self._write_single_row(row)
-            self.table[row][col] = xlsxwriter.worksheet.CellFormulaTuple(
-                self._prepare_formula(formula), cell_format, value
-            )
-            return 0
+    def put_formula(self, row: int, col: int, formula: str, cell_format=None, value: object = 0) -> None:
+        self._store(row, col, _Formula(self._prepare_formula(formula), cell_format, value))
 
 
 class Writer:
@@ -310,7 +370,7 @@ def fit_row(ws: Worksheet, r: int, texts: Iterable[tuple[object, float]], fmt=No
         ws.set_row(r, height, fmt)
 
 
-def write_cells(w: Writer, ws: Worksheet, book: Book, sheet: str, style, widths: dict[int, float]) -> None:
+def write_cells(w: Writer, ws: _Worksheet, book: Book, sheet: str, style, widths: dict[int, float]) -> None:
     """Write every value and formula of a book sheet, each row as tall as its wrapped text
     (`widths`: column widths); `style(r, c)` gives formats."""
     s = book.sheets.get(sheet)
@@ -327,7 +387,7 @@ def write_cells(w: Writer, ws: Worksheet, book: Book, sheet: str, style, widths:
             if text is None:
                 w.put(ws, r, c, value, f)
             else:
-                ws.write_formula(r, c, text, f, _cached(value))
+                ws.put_formula(r, c, text, f, _cached(value))
 
 
 def _cells(book: Book, sheet: str, style):
