@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 from .formula import (
     _AGGREGATES,
     _BINOPS,
+    NUMBER_OPS,
     _FUNCS,
     _LOGICAL,
     BinOp,
@@ -121,13 +122,15 @@ class _ColumnCompiler:
     def _BinOp(self, e: BinOp) -> _Node:
         a, c = self.compile(e.a), self.compile(e.b)
         op = _BINOPS[e.op]
-        if isinstance(a, _Fixed):
-            if isinstance(c, _Fixed):
-                return _Fixed(lambda b: _broadcast(op, a(b), c(b)))
-            return lambda b, rows: [_broadcast(op, x, y) for x in (a(b),) for y in c(b, rows)]
-        if isinstance(c, _Fixed):
-            return lambda b, rows: [_broadcast(op, x, y) for y in (c(b),) for x in a(b, rows)]
-        return lambda b, rows: [_broadcast(op, x, y) for x, y in zip(a(b, rows), c(b, rows))]
+        if isinstance(a, _Fixed) and isinstance(c, _Fixed):
+            return _Fixed(lambda b: _broadcast(op, a(b), c(b)))
+        xs, ys = _column(a), _column(c)
+        on_numbers = NUMBER_OPS.get(e.op)
+        if on_numbers is None:
+            return lambda b, rows: [_broadcast(op, x, y) for x, y in zip(xs(b, rows), ys(b, rows))]
+        # number against number, by far the most common, skips the coercions
+        return lambda b, rows: [on_numbers(x, y) if type(x) is float and type(y) is float else _broadcast(op, x, y)
+                                for x, y in zip(xs(b, rows), ys(b, rows))]
 
     def _Call(self, e: Call) -> _Node:
         name = e.name

@@ -660,19 +660,41 @@ def _concat(a: Value, b: Value) -> Value:
     return x + y
 
 
+_ARITH: dict[str, Callable[[float, float], Value]] = {
+    "+": lambda x, y: x + y,
+    "-": lambda x, y: x - y,
+    "*": lambda x, y: x * y,
+    "/": _div,
+}
+_TESTS: dict[str, Callable[[int], bool]] = {
+    "=": lambda c: c == 0,
+    "<>": lambda c: c != 0,
+    "<": lambda c: c < 0,
+    "<=": lambda c: c <= 0,
+    ">": lambda c: c > 0,
+    ">=": lambda c: c >= 0,
+}
 _BINOPS: dict[str, Callable[[Value, Value], Value]] = {
-    "+": _arith(lambda x, y: x + y),
-    "-": _arith(lambda x, y: x - y),
-    "*": _arith(lambda x, y: x * y),
-    "/": _arith(_div),
-    "=": _cmp(lambda c: c == 0),
-    "<>": _cmp(lambda c: c != 0),
-    "<": _cmp(lambda c: c < 0),
-    "<=": _cmp(lambda c: c <= 0),
-    ">": _cmp(lambda c: c > 0),
-    ">=": _cmp(lambda c: c >= 0),
+    **{op: _arith(f) for op, f in _ARITH.items()},
+    **{op: _cmp(test) for op, test in _TESTS.items()},
     "&": _concat,
 }
+
+
+def _on_numbers(op: str) -> Callable[[float, float], Value] | None:
+    """An operator on two numbers, what `_BINOPS[op]` gives then without its
+    coercions (the column engine's path for number against number)."""
+    if op in _ARITH:
+        f = _ARITH[op]
+        return lambda x, y: finite(f(x, y))
+    if op in _TESTS:
+        test = _TESTS[op]
+        return lambda x, y: test((x > y) - (x < y))
+    return None
+
+
+#: op -> the same operation on two numbers, where it has a shortcut
+NUMBER_OPS = {op: f for op in _BINOPS if (f := _on_numbers(op)) is not None}
 
 
 def _truth(v: Value) -> bool | XLError:
@@ -744,6 +766,11 @@ def _vectorize(f: Callable[..., Value]) -> Callable[[list[Value]], Value]:
     """Apply a scalar function elementwise when an argument is an array."""
 
     def impl(a: list[Value]) -> Value:
+        for x in a:
+            if type(x) is list:
+                break
+        else:
+            return f(*a)
         if any(isinstance(x, list) for x in a):
             n = max(len(x) for x in a if isinstance(x, list))
             cols = [x if isinstance(x, list) else [x] * n for x in a]
