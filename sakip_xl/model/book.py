@@ -19,6 +19,8 @@ from ..rules.columns import ColumnFn, compile_column
 from ..rules.formula import MAP_MARK, REF, ROW_MARK, Expr, Fn, ShapeFn, Value, build_groups, build_index, compile_expr, render, top_value
 
 _EPOCH = dt.datetime(1899, 12, 30)
+#: (sheet, rendered text) -> compiled mapped formula (cell and column functions), for every workbook
+_MAPPED: dict[tuple[str, str], tuple[Fn, ColumnFn]] = {}
 _MISSING = object()
 
 
@@ -123,6 +125,7 @@ class Book:
         self._evaluating: set[tuple[str, int]] = set()
         self._read: set[str] = set()  # sheets whose cells a computation has read
         self.memo: dict = {}
+        self.rowmap: dict[int, int] = {}  # the row map of the mapped formula being evaluated
 
     def sheet(self, name: str) -> Sheet:
         s = self.sheets.get(name)
@@ -186,8 +189,13 @@ class Book:
         s = self.sheet(sheet)
         if col in s.column_formulas:
             raise ValueError(f"{sheet}: column {col} already has a column formula")
-        s.column_formulas[col] = ColumnFormula(compile_expr(expr, rows), compile_column(expr, rows),
-                                               render(expr, sheet), min(rows), max(rows), dict(rows))
+        text = render(expr, sheet)
+        compiled = _MAPPED.get((sheet, text))
+        if compiled is None:  # the text is the formula: equal texts, equal functions
+            if len(_MAPPED) > 1000:
+                _MAPPED.clear()
+            compiled = _MAPPED[(sheet, text)] = (compile_expr(expr), compile_column(expr))
+        s.column_formulas[col] = ColumnFormula(*compiled, text, min(rows), max(rows), dict(rows))
         s.max_row = max(s.max_row, max(rows))
 
     def set_formula(self, sheet: str, row: int, col: int, expr: Expr) -> None:
@@ -222,6 +230,7 @@ class Book:
         if key in s.typed_over:
             return s.values.get(key)
         f = s.cell_formulas.get(key)
+        rowmap = self.rowmap
         if f is not None:
             fn = f.fn
         else:
@@ -232,14 +241,18 @@ class Book:
                 self._evaluate_column(s, col, cf)
                 return s.cache[key]
             fn = cf.fn  # read by its own column while that is being evaluated: this cell alone
+            if cf.rows is not None:
+                rowmap = cf.rows
         token = (sheet, row, col)
         if token in self._busy:  # circular reference
             return REF
         self._busy.add(token)
+        saved, self.rowmap = self.rowmap, rowmap
         try:
             v = top_value(fn(self, row))
         finally:
             self._busy.discard(token)
+            self.rowmap = saved
         s.cache[key] = v
         return v
 
@@ -260,10 +273,14 @@ class Book:
                 rows = [r for r in rows if r in used] + empty[:1]
         token = (s.name, col)
         self._evaluating.add(token)
+        saved = self.rowmap
+        if cf.rows is not None:
+            self.rowmap = cf.rows
         try:
             values = cf.vfn(self, rows)
         finally:
             self._evaluating.discard(token)
+            self.rowmap = saved
         for r, v in zip(rows, values):
             cache.setdefault((r, col), top_value(v))
         if len(empty) > 1:

@@ -48,12 +48,12 @@ ColumnFn = Callable[[Book, Sequence[int]], list[Value]]
 FixedFn = Callable[[Book], Value]
 
 
-def compile_column(e: Expr, rowmap: dict[int, int] | None = None) -> ColumnFn:
+def compile_column(e: Expr) -> ColumnFn:
     """Compile a resolved expression to `f(book, rows) -> [value of each row]`.
 
-    `rowmap` gives, for each row, the source row a `Mapped` reference reads.
+    A `Mapped` reference reads, for each row, the source row `book.rowmap` gives.
     """
-    node = _ColumnCompiler(rowmap).compile(e)
+    node = _ColumnCompiler().compile(e)
     return node if not isinstance(node, _Fixed) else _broadcast_fixed(node)
 
 
@@ -86,9 +86,6 @@ def _column(node: _Node) -> ColumnFn:
 
 
 class _ColumnCompiler:
-    def __init__(self, rowmap: dict[int, int] | None) -> None:
-        self.rowmap = rowmap
-
     def compile(self, e: Expr) -> _Node:
         return getattr(self, "_" + type(e).__name__)(e)
 
@@ -109,9 +106,13 @@ class _ColumnCompiler:
         return lambda b, rows: b.values_at(s, c, rows)
 
     def _Mapped(self, e: Mapped) -> _Node:
-        s, c, m = e.sheet, e.col, self.rowmap
-        assert m is not None, "a Mapped reference needs a row map"
-        return lambda b, rows: b.values_at(s, c, [m[r] for r in rows])
+        s, c = e.sheet, e.col
+
+        def f_mapped(b: Book, rows: Sequence[int]) -> list[Value]:
+            m = b.rowmap
+            return b.values_at(s, c, [m[r] for r in rows])
+
+        return f_mapped
 
     def _Neg(self, e: Neg) -> _Node:
         a = self.compile(e.a)

@@ -465,6 +465,7 @@ class Book(Protocol):
     """Cell values the compiled functions read (formula cells computed lazily)."""
 
     memo: dict  # row-independent sub-expression values
+    rowmap: dict[int, int]  # for the mapped formula being evaluated: row -> the source row it reads
 
     def value(self, sheet: str, row: int, col: int) -> Value: ...
 
@@ -483,14 +484,16 @@ _AGGREGATES = {"SUM", "COUNT", "COUNTA", "AVERAGE", "MAX", "MIN"}
 _LOGICAL = {"AND", "OR"}  # references: empty cells and text are ignored
 
 
-def compile_expr(e: Expr, rowmap: dict[int, int] | None = None, memo: bool = True) -> Fn:
+def compile_expr(e: Expr, memo: bool = True) -> Fn:
     """Compile a resolved expression to `f(book, row) -> value`.
 
-    `rowmap` gives, for each row, the source row a `Mapped` reference reads.
-    With `memo`, sub-expressions that do not depend on the row are computed once
-    per book (worth it for a formula evaluated on many rows).
+    A `Mapped` reference reads, for each row, the source row `book.rowmap` gives
+    (the book sets it for the mapped formula it evaluates), so a mapped formula
+    compiles once for every workbook. With `memo`, sub-expressions that do not
+    depend on the row are computed once per book (worth it for a formula
+    evaluated on many rows).
     """
-    return _Compiler(rowmap, memo).compile(e)[0]
+    return _Compiler(memo).compile(e)[0]
 
 
 #: A compiled shape: `f(book, positions)`, positions[i] = (sheet, row, col) of slot i.
@@ -502,12 +505,12 @@ def compile_shape(e: Expr) -> ShapeFn:
     `positions[i]`. Cells whose formulas differ only in the cells they read
     (budget roll-ups) are compiled once. (The compiled nodes pass the positions
     where they pass the row; a shape holds no reference that reads the row.)"""
-    return cast(ShapeFn, _Compiler(None, False).compile(e)[0])
+    return cast(ShapeFn, _Compiler(False).compile(e)[0])
 
 
 class _Compiler:
-    def __init__(self, rowmap: dict[int, int] | None, memo: bool) -> None:
-        self.rowmap, self.memo = rowmap, memo
+    def __init__(self, memo: bool) -> None:
+        self.memo = memo
 
     def compile(self, e: Expr) -> tuple[Fn, bool]:
         """The compiled function of a node, and whether it is the same for every row."""
@@ -522,13 +525,8 @@ class _Compiler:
         return (lambda b, r: b.value(s, r, c)), False
 
     def _Mapped(self, e: Mapped) -> tuple[Fn, bool]:
-        s, c, m = e.sheet, e.col, self.rowmap
-
-        def f_mapped(b: Book, r: int) -> Value:
-            assert m is not None, "a Mapped reference needs a row map"
-            return b.value(s, m[r], c)
-
-        return f_mapped, False
+        s, c = e.sheet, e.col
+        return (lambda b, r: b.value(s, b.rowmap[r], c)), False
 
     def _Cell(self, e: Cell) -> tuple[Fn, bool]:
         s, rr, c = e.sheet, e.row, e.col
