@@ -25,11 +25,12 @@ from ..checks.report import Issue, format_number, issue
 from ..rules.sakip import GRADE_SCALES, KATEGORI_SCALES
 
 HEADER_SCAN_ROWS = 50
+_Used = dict[str, dict[int, set[int]]]  # sheet name -> row -> the columns read there (0-based)
 _TOTAL_ROW = re.compile(r"^\s*(jumlah|total)\b", re.I)
 PERIODE = re.compile(r"^\s*(\d{4})\s*[-–—]\s*(\d{4})\s*$")
 
 
-@dataclass
+@dataclass(slots=True)  # thousands per workbook: slots make each cheaper to make and to read
 class Cell:
     """One input cell: as typed, as understood, and as written back."""
 
@@ -118,6 +119,21 @@ class _Interpreter:
         self._indonesian_numbers = False  # any written 1.393.000 or 2,5
         self._all_grades: set[str] = set()
         self._satuan: dict[str, str] = {}  # IKU kode (casefold) -> Satuan
+        self._by_row: dict[str, dict[int, dict[int, object]]] = {}  # sheet name -> `_rows_of`
+
+    def _rows_of(self, sh: SourceSheet) -> dict[int, dict[int, object]]:
+        """A sheet's cells by row, {row: {col: value}}, each row in the order of `sh.cells`.
+        Made once per sheet, so finding and parsing its tables visits their rows only,
+        not every cell of the sheet once per table."""
+        rows = self._by_row.get(sh.name)
+        if rows is None:
+            rows = self._by_row[sh.name] = {}
+            for (r, c), v in sh.cells.items():
+                row = rows.get(r)
+                if row is None:
+                    row = rows[r] = {}
+                row[c] = v
+        return rows
 
     # -- locating
 
@@ -159,7 +175,7 @@ class _Interpreter:
             )
         fields = self._locate_identity(ident)
         layout = Layout(c, tables, ident.name, fields)
-        used: dict[str, set[tuple[int, int]]] = {s.name: set() for s in [ident, *sheets.values()]}
+        used: _Used = {s.name: {} for s in [ident, *sheets.values()]}
         identity = self._parse_identity(ident, fields, used[ident.name])
         rows: dict[str, list[Row]] = {}
         grades, scales = self._parse_skala(sheets["skala"], tables, rows, used, skala_missing)
@@ -172,17 +188,20 @@ class _Interpreter:
         self._flag_mixed_styles()
         other: dict[str, dict[tuple[int, int], object]] = {}
         for s in [ident, *sheets.values()]:
-            other[s.name] = {rc: v for rc, v in s.cells.items() if rc not in used[s.name]}
+            taken = used[s.name]
+            other[s.name] = {(r, c): v for (r, c), v in s.cells.items() if c not in taken.get(r, ())}
         extra = [s for s in self.source.sheets if s.name not in used]
         return Data(self.source, layout, identity, rows, other, extra, grades, scales, self.issues, skala_missing)
 
     def _locate(self, sh: SourceSheet, table: Table, missing: list[tuple[str, str]], default: bool) -> TableLayout:
         c = self.contract
         labels = {normalize_label(col.label): col.key for col in table.columns}
-        by_row: dict[int, dict[int, object]] = {}
-        for (r, col), v in sh.cells.items():
-            if r < HEADER_SCAN_ROWS and isinstance(v, str):
-                by_row.setdefault(r, {})[col] = v
+        by_row: dict[int, dict[int, object]] = {}  # the texts of the rows a header may be on
+        for r, row in self._rows_of(sh).items():
+            if r < HEADER_SCAN_ROWS:
+                texts: dict[int, object] = {col: v for col, v in row.items() if isinstance(v, str)}
+                if texts:
+                    by_row[r] = texts
         best: tuple[int, dict[str, int]] | None = None
         for r in sorted(by_row):
             found: dict[str, int] = {}
@@ -224,9 +243,8 @@ class _Interpreter:
         """Give derived and optional columns absent from the file a place to the right."""
         taken = {c for t in tables for c in [*t.columns.values(), *t.pattern_columns]}
         header = tables[0].header_row
-        for (r, c) in sh.cells:
-            if r == header:
-                taken.add(c)
+        header_cells = self._rows_of(sh).get(header, {})
+        taken.update(header_cells)
         nxt = max([*taken, sh.n_cols - 1, -1]) + 1
         for t in tables:
             for col in t.table.columns:
@@ -235,10 +253,10 @@ class _Interpreter:
                     nxt += 1
             # the staff's own columns on the header row
             if len(tables) == 1:
-                for (r, c), v in sh.cells.items():
-                    if r == header and c not in t.columns.values() and c not in t.pattern_columns:
+                for c, v in header_cells.items():
+                    if c not in t.columns.values() and c not in t.pattern_columns:
                         t.extra_columns[c] = str(v)
-                        self.issues.append(issue("kolom-tambahan", sh.name, cell_name(r, c), column=v))
+                        self.issues.append(issue("kolom-tambahan", sh.name, cell_name(header, c), column=v))
 
     def _locate_identity(self, sh: SourceSheet) -> dict[str, tuple[int, int]]:
         labels = {normalize_label(f.label): f.key for f in self.contract.fields}
@@ -262,12 +280,12 @@ class _Interpreter:
     # -- parsing
 
     def _parse_identity(self, sh: SourceSheet, fields: dict[str, tuple[int, int]],
-                        used: set[tuple[int, int]]) -> dict[str, Cell]:
+                        used: dict[int, set[int]]) -> dict[str, Cell]:
         out: dict[str, Cell] = {}
         for f in self.contract.fields:
             r, c = fields[f.key]
             raw = sh.cells.get((r, c))
-            used.add((r, c))
+            used.setdefault(r, set()).add(c)
             cell = Cell(sh.name, r, c, raw, raw, text=_text(raw))
             out[f.key] = cell
             if f.generated:
@@ -296,7 +314,7 @@ class _Interpreter:
         return out
 
     def _parse_skala(self, sh: SourceSheet, tables: dict[str, TableLayout], rows: dict[str, list[Row]],
-                     used: dict[str, set[tuple[int, int]]],
+                     used: _Used,
                      missing: bool) -> tuple[dict[str, dict[str, float]], dict[str, list[tuple[float, str]]]]:
         grades: dict[str, dict[str, float]] = {}
         scales: dict[str, list[tuple[float, str]]] = {}
@@ -319,14 +337,15 @@ class _Interpreter:
                 grades.setdefault(name.casefold(), {}).setdefault(grade.casefold(), rank)
         return grades, scales
 
-    def _parse_rows(self, sh: SourceSheet, tl: TableLayout, used: dict[str, set[tuple[int, int]]]) -> list[Row]:
+    def _parse_rows(self, sh: SourceSheet, tl: TableLayout, used: _Used) -> list[Row]:
         table = tl.table
         inputs = table.inputs
         input_cols = {tl.columns[c.key] for c in inputs}
+        by_row = self._rows_of(sh)
         # a row whose input cells hold only spaces is as blank as an empty one
-        rows_with_input = sorted({r for (r, c), v in sh.cells.items()
-                                  if r > tl.header_row and c in input_cols and not _blank(v)})
-        cells, seen = sh.cells, used[sh.name]
+        rows_with_input = sorted(r for r, row in by_row.items() if r > tl.header_row
+                                 and any(c in input_cols and not _blank(v) for c, v in row.items()))
+        cells = sh.cells
         placed_inputs = [(col, tl.columns[col.key]) for col in inputs]
         placed_derived = [(col.key, tl.columns[col.key]) for col in table.derived]
         patterns = [(Column(key=pattern_key(c), label=str(cells.get((tl.header_row, c), "")), type="target"), c)
@@ -341,43 +360,49 @@ class _Interpreter:
         # Column by column, in the contract's order (a unit is read before the numbers it
         # qualifies); each distinct text of a column is read once.
         for col, c in (*placed_inputs, *patterns):
-            raws = [cells.get((r, c)) for r in rows_with_input]
-            seen.update((r, c) for r in rows_with_input)
-            readings = self._readings(raws, col.type)
-            for row, raw, reading in zip(out, raws, readings):
-                row.cells[col.key] = self._parse_cell(sh, row.row, c, raw, col, row, table, reading)
+            raws = [by_row[r].get(c) for r in rows_with_input]
+            key = col.key
+            if col.type in NUMERIC_TYPES:
+                for row, raw, reading in zip(out, raws, self._readings(raws, col.type)):
+                    row.cells[key] = self._parse_number(sh, row.row, c, raw, col, row, table, reading)
+            else:
+                for row, raw in zip(out, raws):
+                    row.cells[key] = self._parse_text(sh, row.row, c, raw, col)
         for key, c in placed_derived:
-            seen.update((r, c) for r in rows_with_input)
             for row in out:
-                raw = cells.get((row.row, c))
+                raw = by_row[row.row].get(c)
                 if raw is not None and (not sh.formulas_known or not sh.has_formula(row.row, c)):
                     row.typed_derived[key] = Cell(sh.name, row.row, c, raw, raw, text=_text(raw))
+        # the table reads its columns on its data rows (the rest of the sheet is `other_cells`)
+        taken = used[sh.name]
+        table_cols = {c for _col, c in (*placed_inputs, *patterns)} | {c for _key, c in placed_derived}
+        for r in rows_with_input:
+            taken.setdefault(r, set()).update(table_cols)
+        required = [col for col in table.columns if col.value_required]
         for row in out:
-            self._check_required(sh, row, table)
+            self._check_required(sh, row, required)
         # header cells of the table's own columns are rewritten in place
         for c in [*tl.columns.values(), *tl.pattern_columns]:
             if (tl.header_row, c) in sh.cells:
-                used[sh.name].add((tl.header_row, c))
+                taken.setdefault(tl.header_row, set()).add(c)
         tl.data_rows = [r.row for r in out]
         tl.first_row = tl.header_row + 1
         tl.last_row = max([tl.last_row, tl.first_row, *tl.data_rows])
         return out
 
-    def _check_required(self, sh: SourceSheet, row: Row, table: Table) -> None:
+    def _check_required(self, sh: SourceSheet, row: Row, required: list[Column]) -> None:
+        """Flag the empty cells of a row's `required` columns (a total row needs none)."""
         if row.is_total:
             return
-        for col in table.columns:
-            if not col.value_required:
-                continue
+        for col in required:
             cell = row.cells.get(col.key)
             if cell is not None and cell.empty:
                 self.issues.append(issue("isian-wajib-kosong", sh.name, cell.a1, column=col.label))
 
     def _readings(self, raws: list[object], kind: str) -> list[Reading | None]:
-        """The number each value of a numeric column holds (None for other columns, and
-        for dates, which are not read); a text repeated down the column is read once."""
-        if kind not in NUMERIC_TYPES:
-            return [None] * len(raws)
+        """The number each value of a numeric column of type `kind` holds (None for
+        dates, which are not read); a text or a non-zero float repeated down the column
+        is read once (0.0 and -0.0 are equal keys but different values)."""
         if kind == "target":
             def read(raw: object) -> Reading:
                 return read_target(raw, self._all_grades)
@@ -389,51 +414,55 @@ class _Interpreter:
 
             def read(raw: object) -> Reading:
                 return read_number(raw, money=money)
-        memo: dict[str, Reading] = {}
+        memo: dict[object, Reading] = {}
         out: list[Reading | None] = []
         for raw in raws:
-            if raw is None or isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+            if raw is None:
                 out.append(None)
-            elif isinstance(raw, str):
+            elif (type(raw) is float and raw) or isinstance(raw, str):
                 got = memo.get(raw)
                 if got is None:
                     got = memo[raw] = read(raw)
                 out.append(got)
+            elif isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+                out.append(None)
             else:
                 out.append(read(raw))
         return out
 
-    def _parse_cell(self, sh: SourceSheet, r: int, c: int, raw: object, col: Column, row: Row,
-                    table: Table, reading: Reading | None) -> Cell:
-        t = col.type
-        numeric = t in NUMERIC_TYPES
-        cell = Cell(sh.name, r, c, raw, raw, text=None if numeric else _text(raw))  # numbers use `reading`
+    def _parse_text(self, sh: SourceSheet, r: int, c: int, raw: object, col: Column) -> Cell:
+        """A cell of a column that is not numeric (codes, choices, text): its trimmed text."""
+        cell = Cell(sh.name, r, c, raw, raw, None, _text(raw))
         if raw is None:
-            if numeric:
-                cell.reading = KOSONG
             return cell
+        t = col.type
         if t == "kode":
             if isinstance(raw, (int, float)) and not isinstance(raw, bool):
                 as_text = number_to_text(float(raw))
                 cell.text = cell.written = as_text
                 self.issues.append(issue("kode-berupa-angka", sh.name, cell.a1, value=raw, expected=as_text))
             return cell
-        if t == "pilihan":
-            if cell.text and _choice(cell.text, col.choices) is None:
-                self.issues.append(issue("pilihan-tidak-dikenal", sh.name, cell.a1, value=raw, column=col.label,
-                                         choices=", ".join(col.choices)))
+        if t == "pilihan" and cell.text and _choice(cell.text, col.choices) is None:
+            self.issues.append(issue("pilihan-tidak-dikenal", sh.name, cell.a1, value=raw, column=col.label,
+                                     choices=", ".join(col.choices)))
+        return cell
+
+    def _parse_number(self, sh: SourceSheet, r: int, c: int, raw: object, col: Column, row: Row,
+                      table: Table, reading: Reading | None) -> Cell:
+        """A cell of a numeric column: its text stays None, the number is in `reading`."""
+        cell = Cell(sh.name, r, c, raw, raw)
+        if raw is None:
+            cell.reading = KOSONG
             return cell
-        if t not in NUMERIC_TYPES:
-            return cell
-        if isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+        if reading is None:  # a date, not read by `_readings`
             cell.reading = Reading("teks")
             # written back as text: as a date, Excel's formulas would take its serial number for the value
             cell.written = cell.text = _date_text(raw)
             self.issues.append(issue("tanggal-di-kolom-angka", sh.name, cell.a1, value=cell.written))
             return cell
-        assert reading is not None  # read by `_readings`
         # rupiah are never percentages: a percent format on an amount changes nothing
-        percent = (r, c) in sh.percent and reading.kind == "angka" and not isinstance(raw, str) and t != "rupiah"
+        percent = (col.type != "rupiah" and reading.kind == "angka" and (r, c) in sh.percent
+                   and not isinstance(raw, str))
         if percent:
             assert reading.value is not None  # an "angka" reading has its value
             points = read_number(reading.value * 100)  # beyond the largest double when raw is near it
@@ -452,21 +481,22 @@ class _Interpreter:
 
     def _judge(self, cell: Cell, col: Column, row: Row, table: Table, percent: bool) -> None:
         """Issues of one parsed numeric cell, and the value written back."""
-        rd, sheet, a1, raw = cell.reading, cell.sheet, cell.a1, cell.raw
+        rd, sheet, raw = cell.reading, cell.sheet, cell.raw
         assert rd is not None, "a numeric cell is judged after it is read"
-        kind_name = "jumlah rupiah" if col.type == "rupiah" else "angka"
         if rd.kind == "angka":
             assert rd.value is not None  # an "angka" reading has its value
-            satuan = self._satuan_of(row, table) if col.type != "rupiah" else None
-            if rd.unit and not same_unit(rd.unit, satuan):
-                self.issues.append(issue("satuan-tidak-sesuai", sheet, a1, value=raw, unit=rd.unit, satuan=satuan))
-                return  # left as typed: its number is not in the indicator's unit
+            if rd.unit:
+                satuan = self._satuan_of(row, table) if col.type != "rupiah" else None
+                if not same_unit(rd.unit, satuan):
+                    self.issues.append(issue("satuan-tidak-sesuai", sheet, cell.a1, value=raw, unit=rd.unit,
+                                             satuan=satuan))
+                    return  # left as typed: its number is not in the indicator's unit
             if col.type == "rupiah" and rd.value < 0:
-                self.issues.append(issue("nilai-negatif", sheet, a1, value=rd.value, column=col.label))
+                self.issues.append(issue("nilai-negatif", sheet, cell.a1, value=rd.value, column=col.label))
             if percent:
                 assert isinstance(raw, (int, float)), "only a number cell is read as a percentage"
                 cell.written = rd.value
-                self.issues.append(issue("persen-diubah", sheet, a1, value=f"{format_number(raw * 100)}%",
+                self.issues.append(issue("persen-diubah", sheet, cell.a1, value=f"{format_number(raw * 100)}%",
                                          expected=rd.value))
             elif isinstance(raw, str):
                 cell.written = rd.value
@@ -474,36 +504,37 @@ class _Interpreter:
                     self._english_numbers.append(cell)
                     return
                 self._indonesian_numbers |= rd.style == "id"
-                self.issues.append(issue("teks-angka-diubah", sheet, a1, value=raw, expected=rd.value))
+                self.issues.append(issue("teks-angka-diubah", sheet, cell.a1, value=raw, expected=rd.value))
         elif rd.kind == "ambigu":
             readings = " atau ".join(format_number(x) for x in rd.readings) or "dua nilai berbeda"
             hint = " atau ".join(_plain(x) for x in rd.readings)
             if rd.detail == "rentang":
-                self.issues.append(issue("rentang-tidak-valid", sheet, a1, value=raw,
+                self.issues.append(issue("rentang-tidak-valid", sheet, cell.a1, value=raw,
                                          why=" (titik/koma di batasnya bisa berarti ribuan atau desimal)"))
             else:
-                self.issues.append(issue("angka-ambigu", sheet, a1, value=raw, readings=readings, hint=hint))
+                self.issues.append(issue("angka-ambigu", sheet, cell.a1, value=raw, readings=readings, hint=hint))
         elif rd.kind == "rusak":
             if rd.detail == "batas":
                 if not isinstance(raw, str):  # inf or NaN stored in the file: no value, shown as Excel would
                     cell.written = NUM.code
-                self.issues.append(issue("angka-tidak-wajar", sheet, a1, value=_shown(raw)))
+                self.issues.append(issue("angka-tidak-wajar", sheet, cell.a1, value=_shown(raw)))
             elif rd.detail == "rentang":
-                self.issues.append(issue("rentang-tidak-valid", sheet, a1, value=raw, why=""))
+                self.issues.append(issue("rentang-tidak-valid", sheet, cell.a1, value=raw, why=""))
             else:
                 readings = " atau ".join(format_number(x) for x in rd.readings) or "angka lain"
-                self.issues.append(issue("angka-rusak", sheet, a1, value=raw, readings=readings))
+                self.issues.append(issue("angka-rusak", sheet, cell.a1, value=raw, readings=readings))
         elif rd.kind == "rentang":
             assert rd.low is not None and rd.high is not None  # a "rentang" reading has both bounds
             if rd.low > rd.high:
-                self.issues.append(issue("rentang-tidak-valid", sheet, a1, value=raw,
+                self.issues.append(issue("rentang-tidak-valid", sheet, cell.a1, value=raw,
                                          why=" (batas bawah lebih besar dari batas atas)"))
         elif rd.kind == "teks":
             if col.type in ("target", "realisasi") and re.fullmatch(r"[A-Za-z]{1,3}[+-]?", str(raw).strip()):
-                self.issues.append(issue("predikat-tidak-dikenal", sheet, a1, value=raw,
+                self.issues.append(issue("predikat-tidak-dikenal", sheet, cell.a1, value=raw,
                                          satuan=self._satuan_of(row, table) or "-"))
             else:
-                self.issues.append(issue("angka-tidak-terbaca", sheet, a1, value=raw, kind=kind_name))
+                kind_name = "jumlah rupiah" if col.type == "rupiah" else "angka"
+                self.issues.append(issue("angka-tidak-terbaca", sheet, cell.a1, value=raw, kind=kind_name))
 
     def _check_header_years(self, tables: dict[str, TableLayout], identity: dict[str, Cell]) -> None:
         year = _year(identity["tahun"].written)

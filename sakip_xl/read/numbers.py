@@ -38,6 +38,7 @@ class Reading:
 
 
 KOSONG = Reading("kosong")  # no value: empty, "-", "n/a", ...
+_ANGKA = Reading("angka")  # the fields of a number's reading but its value
 _TEKS = Reading("teks")
 _BEYOND = Reading("rusak", detail="batas")  # inf, NaN or a number beyond the largest double
 # Digits are ASCII only: float() would accept other scripts' digits, int() not all of them.
@@ -146,6 +147,15 @@ def _read_text(text: str, money: bool) -> Reading:
     )
 
 
+def _number(value: float) -> Reading:
+    """`Reading("angka", value=value)`, made about three times faster: a frozen
+    dataclass's `__init__` sets each of its nine fields by a separate checked call,
+    this sets them at once (a workbook has thousands of number cells)."""
+    reading = object.__new__(Reading)
+    reading.__dict__.update(_ANGKA.__dict__, value=value)
+    return reading
+
+
 def _finite(reading: Reading) -> Reading:
     """The reading, or `_BEYOND` when any number it holds is inf or NaN."""
     numbers = (reading.value, reading.low, reading.high, *reading.readings)
@@ -157,6 +167,8 @@ def _finite(reading: Reading) -> Reading:
 def read_number(raw: object, money: bool = False) -> Reading:
     """One cell value as a number. `money`: the column holds rupiah (Pagu,
     Realisasi Anggaran), so `1.393` is 1393, not a decimal with three places."""
+    if type(raw) is float and math.isfinite(raw):  # most cells: no ABC check, no `replace`
+        return _number(raw)
     if raw is None:
         return KOSONG
     if isinstance(raw, bool):

@@ -33,12 +33,14 @@ line) before the work that would exhaust memory or time:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import io
 import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -83,15 +85,16 @@ class SourceSheet:
         return (row, col) in self.formulas
 
     def _scan_row(self, row: int, xml: str) -> None:
+        """Record the formula cells of a row's `<row>` element (of the last one, if repeated)."""
         if self._row_spans is None:
-            starts = [(int(m.group(1)) - 1, m.start()) for m in _ROW.finditer(xml)]
-            ends = [start for _r, start in starts[1:]] + [len(xml)]
-            self._row_spans = {r: (start, end) for (r, start), end in zip(starts, ends)}
+            found = list(_ROW.finditer(xml))
+            starts = [m.start() for m in found]
+            self._row_spans = dict(zip([int(m.group(1)) - 1 for m in found], zip(starts, [*starts[1:], len(xml)])))
         self._scanned.add(row)
         span = self._row_spans.get(row)
         if span is not None:
-            for m in _FORMULA_CELL.finditer(xml, *span):
-                self.formulas.add((int(m.group(2)) - 1, _col_index(m.group(1))))
+            self.formulas.update([(int(digits) - 1, _cached_col_index(letters))
+                                  for letters, digits in _FORMULA_CELL.findall(xml, *span)])
 
 
 @dataclass
@@ -319,15 +322,29 @@ def _read_sheets(file: str, data: bytes, wanted: set[str] | None, checked: set[s
                                  "Excel atau LibreOffice, periksa lembar itu, simpan ulang, lalu ulangi.") from e
         if sheet.end is not None and _beyond(*sheet.end):  # .xls: the XML was not scanned
             _refuse_far_cell(file, meta.name, cell_name(*sheet.end), "terpakai sampai sel")
-        cells: dict[tuple[int, int], object] = {}
-        n_cols = 0
-        for r, row in enumerate(sheet.to_python(skip_empty_area=False)):
-            for c, v in enumerate(row):
-                if v != "" and v is not None:
-                    cells[(r, c)] = v
-                    n_cols = max(n_cols, c + 1)
+        cells, n_cols = _cells(sheet.to_python(skip_empty_area=False))
         sheets.append(SourceSheet(meta.name, cells, visible=visible, n_cols=n_cols))
     return sheets
+
+
+def _cells(rows: Sequence[Sequence[object]]) -> tuple[dict[tuple[int, int], object], int]:
+    """The non-empty cells of a sheet's rows by 0-based (row, col), row by row, and the
+    number of columns up to the last one holding data. Hot: every cell of every sheet
+    read passes here, so an empty row is skipped in one call and a truthy value (most
+    are) is kept without comparing it to "" (a float compared to a str is slow)."""
+    cells: dict[tuple[int, int], object] = {}
+    n_cols = 0
+    for r, row in enumerate(rows):
+        if row.count("") == len(row):
+            continue
+        last = -1
+        for c, v in enumerate(row):
+            if v or (v is not None and v != ""):
+                cells[r, c] = v
+                last = c
+        if last >= n_cols:
+            n_cols = last + 1
+    return cells, n_cols
 
 
 # ---------------------------------------------------------------- xlsx
@@ -342,6 +359,8 @@ _ROW = re.compile(r'<row r="(\d+)"')
 # letters, two letters after GR, or a row of six digits or of five above 20000.
 _FAR_REFERENCE = rb'(?:[A-Z]{3,}\d+|(?:[H-Z][A-Z]|G[S-Z])\d+|[A-Z]{1,2}(?:[1-9]\d{5,}|[3-9]\d{4}|2(?!0000")\d{4}))'
 _FAR_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="(' + _FAR_REFERENCE + rb')"[^>]*(?<!/)>')
+# Part of every `_FAR_CELL` match; its literal start makes the search about 4 times faster.
+_FAR_HINT = re.compile(rb'r="' + _FAR_REFERENCE + rb'"')
 _BUILTIN_PERCENT = {9, 10}
 
 
@@ -365,6 +384,10 @@ def _col_index(letters: str) -> int:
     for ch in letters:
         col = col * 26 + ord(ch) - 64
     return col - 1
+
+
+# The few column letters of a sheet's formula cells, each converted once.
+_cached_col_index = functools.lru_cache(maxsize=1024)(_col_index)
 
 
 def _is_percent_format(code: str) -> bool:
@@ -402,8 +425,11 @@ def _far_cell(xml: bytes) -> str | None:
     """The first cell of a sheet's XML holding something beyond MAX_ROWS or MAX_COLUMNS, as A1.
 
     One regular-expression search finds it: the cell references it matches are
-    those `_beyond` refuses (a test holds the two together).
+    those `_beyond` refuses (a test holds the two together). A sheet without even a far
+    `r="..."` (nearly every one) is cleared by the cheaper `_FAR_HINT` alone.
     """
+    if _FAR_HINT.search(xml) is None:
+        return None
     m = _FAR_CELL.search(xml)
     return None if m is None else m.group(1).decode()
 
