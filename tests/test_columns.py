@@ -133,7 +133,7 @@ def test_a_rollup_compiled_once_per_shape_gives_what_its_own_formula_gives():
     same roll-up compiled for its own cells, whatever its sub-rows hold. By the
     rule (rules.sakip.rollup): all sub-rows numbers -> their sum (own ignored);
     one blank or text sub-row -> the row's own amount if a number, else blank."""
-    from sakip_xl.rules.formula import compile_expr, top_value
+    from sakip_xl.rules.formula import compile_expr, fill_shape, render, top_value
     from sakip_xl.rules.install import _rollup_shape
     from sakip_xl.rules.sakip import rollup
 
@@ -152,6 +152,9 @@ def test_a_rollup_compiled_once_per_shape_gives_what_its_own_formula_gives():
         cells = [Cell("A", i, 1) for i in range(1, len(kids) + 1)]
         direct = top_value(compile_expr(rollup(Cell("A", 0, 0), cells), memo=False)(book, 0))
         positions = (("A", 0, 0), *(("A", i, 1) for i in range(1, len(kids) + 1)))
-        shaped = top_value(_rollup_shape(len(kids))(book, positions))
+        shape, text = _rollup_shape("A", len(kids))
+        shaped = top_value(shape(book, positions))
+        for on in ("A", "B"):  # its text, on its own sheet and on another
+            assert fill_shape(text, positions, on) == render(rollup(Cell("A", 0, 0), cells), on)
         assert _same(shaped, direct), (own, kids, shaped, direct)
         assert _same(shaped, expected), (own, kids, shaped)

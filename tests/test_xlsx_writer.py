@@ -48,6 +48,10 @@ def _sheet_xml(path: Path, constant_memory: bool, ours: bool) -> bytes:
                 ws.write_string(row, c, v, f)
     for r, (text, value) in enumerate(FORMULAS, start=len(VALUES) * 2 + 1):
         ws.write_formula(r, 0, text, fmt, value)
+    mixed = len(VALUES) * 2 + len(FORMULAS) + 2  # a logical between cells the fast path writes
+    ws.write_number(mixed, 0, 1.0)
+    ws.write_boolean(mixed, 1, False, fmt)
+    ws.write_string(mixed, 2, "sesudah")
     w.close()
     with zipfile.ZipFile(path) as z:
         shared = z.read("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in z.namelist() else b""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence
 
 from ..rules.columns import ColumnFn, compile_column
-from ..rules.formula import MAP_MARK, REF, ROW_MARK, Expr, Fn, ShapeFn, Value, build_groups, build_index, compile_expr, render, top_value
+from ..rules.formula import MAP_MARK, REF, ROW_MARK, Expr, Fn, ShapeFn, Value, fill_shape, build_groups, build_index, compile_expr, render, top_value
 
 _EPOCH = dt.datetime(1899, 12, 30)
 #: (sheet, rendered text) -> compiled mapped formula (cell and column functions), for every workbook
@@ -66,17 +66,17 @@ class CellFormula:
 
     __slots__ = ("fn", "_expr", "_sheet", "_row", "_text")
 
-    def __init__(self, fn: Fn, expr: Expr | Callable[[], Expr], sheet: str, row: int) -> None:
+    def __init__(self, fn: Fn, expr: Expr | Callable[[], str], sheet: str, row: int) -> None:
         self.fn, self._sheet, self._row = fn, sheet, row
-        self._expr: Expr | Callable[[], Expr] | None = expr  # (what builds) the expression, until rendered
+        self._expr: Expr | Callable[[], str] | None = expr  # the expression, or what renders it, until rendered
         self._text: str | None = None
 
     @property
     def text(self) -> str:
         if self._text is None:
             assert self._expr is not None  # kept until the text is rendered
-            expr = self._expr if isinstance(self._expr, Expr) else self._expr()
-            self._text = render(expr, self._sheet, self._row)
+            e = self._expr
+            self._text = render(e, self._sheet, self._row) if isinstance(e, Expr) else e()
             self._expr = None
         return self._text
 
@@ -201,12 +201,11 @@ class Book:
     def set_formula(self, sheet: str, row: int, col: int, expr: Expr) -> None:
         self._set_cell_formula(sheet, row, col, CellFormula(compile_expr(expr, memo=False), expr, sheet, row))
 
-    def set_shaped_formula(self, sheet: str, row: int, col: int, shape: ShapeFn, positions: tuple,
-                           expr: Callable[[], Expr]) -> None:
-        """A cell's own formula from a compiled shape (`formula.compile_shape`) and the
-        cells its slots read; `expr` builds the same formula with those cells, for
-        its text, only if the cell is written."""
-        self._set_cell_formula(sheet, row, col, CellFormula(lambda b, _r: shape(b, positions), expr, sheet, row))
+    def set_shaped_formula(self, sheet: str, row: int, col: int, shape: ShapeFn, text: str, positions: tuple) -> None:
+        """A cell's own formula from a shape: compiled (`formula.compile_shape`) and
+        rendered on `sheet` once, here given the cells its slots read."""
+        self._set_cell_formula(sheet, row, col, CellFormula(lambda b, _r: shape(b, positions),
+                                                            lambda: fill_shape(text, positions, sheet), sheet, row))
 
     def _set_cell_formula(self, sheet: str, row: int, col: int, formula: CellFormula) -> None:
         self._changing(sheet)

@@ -434,6 +434,8 @@ def render(e: Expr, sheet: str, row: int | None = None) -> str:
         if isinstance(x, Cell):
             pre = "" if x.sheet == sheet else sheet_prefix(x.sheet)
             return f"{pre}${col_letter(x.col)}${x.row + 1}"
+        if isinstance(x, Slot):
+            return f"\x02{x.index}\x03"  # filled by `fill_shape`
         if isinstance(x, Range):
             pre = "" if x.sheet == sheet else sheet_prefix(x.sheet)
             c = col_letter(x.col)
@@ -498,6 +500,16 @@ def compile_expr(e: Expr, memo: bool = True) -> Fn:
 
 #: A compiled shape: `f(book, positions)`, positions[i] = (sheet, row, col) of slot i.
 ShapeFn = Callable[[Book, tuple], Value]
+
+
+_SLOT_MARK = re.compile("\x02(\\d+)\x03")
+
+
+def fill_shape(text: str, positions: Sequence[tuple[str, int, int]], sheet: str) -> str:
+    """The formula text of one cell of a shape: `text` is the shape rendered on
+    `sheet` (`render`), its slots filled with the cells at `positions`."""
+    cells = [render(Cell(*p), sheet) for p in positions]
+    return _SLOT_MARK.sub(lambda m: cells[int(m.group(1))], text)
 
 
 def compile_shape(e: Expr) -> ShapeFn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model.book import Book
 from ..model.contract import Contract
 from .columns import ColumnFn, compile_column
-from .formula import Cell, Expr, Fn, ShapeFn, Slot, compile_expr, compile_shape, render, resolve
+from .formula import Fn, ShapeFn, Slot, compile_expr, compile_shape, render, resolve
 from ..model.layout import Layout, TableLayout
 from .sakip import BUDGET_MONEY, GRADE_SCALES, KATEGORI_SCALES, build_rule, rollup
 from ..resources import petunjuk_text
@@ -46,16 +46,17 @@ def install_formulas(book: Book, layout: Layout) -> None:
             book.set_compiled_column(tl.sheet, tl.columns[col.key], *compiled, tl.first_row, tl.last_row)
 
 
-#: number of sub-rows -> the compiled roll-up of a row with that many
-_ROLLUP_SHAPES: dict[int, ShapeFn] = {}
+#: (sheet, number of sub-rows) -> the roll-up of a row with that many, compiled and rendered
+_ROLLUP_SHAPES: dict[tuple[str, int], tuple[ShapeFn, str]] = {}
 
 
-def _rollup_shape(n: int) -> ShapeFn:
-    """The roll-up of a row with `n` sub-rows, compiled once: slot 0 is the row's
-    own amount, slots 1..n its sub-rows' rolled-up amounts."""
-    shape = _ROLLUP_SHAPES.get(n)
+def _rollup_shape(sheet: str, n: int) -> tuple[ShapeFn, str]:
+    """The roll-up of a row with `n` sub-rows on `sheet`, compiled and rendered once:
+    slot 0 is the row's own amount, slots 1..n its sub-rows' rolled-up amounts."""
+    shape = _ROLLUP_SHAPES.get((sheet, n))
     if shape is None:
-        shape = _ROLLUP_SHAPES[n] = compile_shape(rollup(Slot(0), [Slot(i) for i in range(1, n + 1)]))
+        expr = rollup(Slot(0), [Slot(i) for i in range(1, n + 1)])
+        shape = _ROLLUP_SHAPES[(sheet, n)] = (compile_shape(expr), render(expr, sheet))
     return shape
 
 
@@ -71,11 +72,7 @@ def install_rollups(book: Book, layout: Layout, children: dict[int, list[int]]) 
         own, helper = tl.columns[own_key], tl.columns[helper_key]
         for row, kids in children.items():
             positions = ((sheet, row, own), *((sheet, k, helper) for k in kids))
-
-            def expr(row: int = row, kids: list[int] = kids, own: int = own, helper: int = helper) -> Expr:
-                return rollup(Cell(sheet, row, own), [Cell(sheet, k, helper) for k in kids])
-
-            book.set_shaped_formula(sheet, row, helper, _rollup_shape(len(kids)), positions, expr)
+            book.set_shaped_formula(sheet, row, helper, *_rollup_shape(sheet, len(kids)), positions)
 
 
 def header_label(col_label: str, year_offset: int | None, tahun: int | None) -> str:

@@ -56,7 +56,6 @@ def _petunjuk_table(w: Writer, ws: Worksheet, r: int, title: str, header: str, l
 
 
 _ERROR_CODES = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
-_XML_SPECIAL = re.compile('["&<>\n]')  # XlsxWriter's test before escaping
 # What XlsxWriter's _escape_control_characters changes: control characters, the two
 # non-characters and text that looks like its _xHHHH_ escape.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
@@ -64,16 +63,17 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 
 _Number, _String = xlsxwriter.worksheet.CellNumberTuple, xlsxwriter.worksheet.CellStringTuple
 _Blank, _Formula = xlsxwriter.worksheet.CellBlankTuple, xlsxwriter.worksheet.CellFormulaTuple
+_FAST_CELLS = frozenset((_Number, _String, _Formula, _Blank))  # the cell types `_cell_xml` writes
 _COLUMN_LETTERS = [xl_col_to_name(c) for c in range(256)]  # put_row's columns (rekap tables are narrow)
 #: A formula cell for `put_row`: FormulaCell(formula text, format, cached value).
 FormulaCell = _Formula
 
 
 def _escape(text: str) -> str:
-    """XML text as XlsxWriter escapes it (`&`, `<`, `>`; quotes stay)."""
-    if _XML_SPECIAL.search(text) is None:
-        return text
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """XML text as XlsxWriter escapes it: `&`, `<` and `>` (quotes and line breaks stay)."""
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
 
 
 class _Worksheet(Worksheet):
@@ -163,10 +163,36 @@ class _Worksheet(Worksheet):
         self.fh.write("".join(xml) + "</row>")
         return True
 
+    def _write_rows(self) -> None:
+        """XlsxWriter's own, each row's common cells written in one string."""
+        self._calculate_spans()
+        table, row_info, comments, fast = self.table, self.row_info, self.comments, _FAST_CELLS
+        for row in range(self.dim_rowmin, self.dim_rowmax + 1):
+            cells = table.get(row)
+            if not (cells or row in row_info or row in comments):
+                continue
+            span = self.row_spans.get(row // 16)
+            if not cells:
+                self._write_empty_row(row, span, row_info.get(row))
+                continue
+            self._write_row(row, span, row_info.get(row))
+            number, xml = str(row + 1), []
+            for col in sorted(cells):
+                cell = cells[col]
+                if type(cell) in fast and not (self.constant_memory and type(cell) is _String
+                                               and cell.string.startswith("<r>")):
+                    ref = f' r="{xl_col_to_name(col)}{number}"' if col >= len(_COLUMN_LETTERS) \
+                        else f' r="{_COLUMN_LETTERS[col]}{number}"'
+                    xml.append(self._cell_xml(ref + self._style(row, col, cell.format), cell))
+                else:  # written by XlsxWriter, in its place
+                    self.fh.write("".join(xml))
+                    xml.clear()
+                    super()._write_cell(row, col, cell)
+            self.fh.write("".join(xml) + "</row>")
+
     def _write_cell(self, row: int, col: int, cell) -> None:
         kind = type(cell)
-        if kind not in (_Number, _String, _Formula, _Blank) or (kind is _String and self.constant_memory
-                                                                and cell.string.startswith("<r>")):
+        if kind not in _FAST_CELLS or (kind is _String and self.constant_memory and cell.string.startswith("<r>")):
             super()._write_cell(row, col, cell)
         else:
             self.fh.write(self._cell_xml(f' r="{xl_rowcol_to_cell_fast(row, col)}"{self._style(row, col, cell.format)}',
