@@ -260,8 +260,12 @@ class Book:
         typed value aside)."""
         if col in s.evaluated:
             return
-        own, typed, cache = s.cell_formulas, s.typed_over, s.cache
-        rows = [r for r in cf.row_range() if (r, col) not in own and (r, col) not in typed and (r, col) not in cache]
+        cache = s.cache
+        # rows with their own formula or a typed value keep theirs; a row already computed
+        # (read by its own column while that was evaluated) keeps its value below
+        aside = {r for r, c in s.cell_formulas if c == col} if col in s.own_formula_columns else set()
+        aside.update(r for r, c in s.typed_over if c == col)
+        rows = [r for r in cf.row_range() if r not in aside] if aside else list(cf.row_range())
         empty: list[int] = []
         if cf.rows is None:
             # A column formula reads its own row and fixed cells: on the rows of the
@@ -281,7 +285,9 @@ class Book:
             self._evaluating.discard(token)
             self.rowmap = saved
         for r, v in zip(rows, values):
-            cache.setdefault((r, col), top_value(v))
+            key = (r, col)
+            if key not in cache:
+                cache[key] = v if v is not None and type(v) is not list else top_value(v)
         if len(empty) > 1:
             same = cache[(empty[0], col)]
             for r in empty[1:]:
