@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..rules.columns import ColumnFn, compile_column
 from ..rules.formula import MAP_MARK, REF, ROW_MARK, Expr, Fn, ShapeFn, Value, fill_shape, build_groups, build_index, compile_expr, render, top_value
@@ -148,18 +148,26 @@ class Book:
                 s.evaluated.clear()
 
     def set(self, sheet: str, row: int, col: int, value: object) -> None:
+        self.set_many(sheet, ((row, col, value),))
+
+    def set_many(self, sheet: str, cells: Iterable[tuple[int, int, object]]) -> None:
+        """Set cells of one sheet: (row, col, value); nothing (None or "") empties a cell."""
         self._changing(sheet)
         s = self.sheet(sheet)
         s._used = None
-        v = to_cell_value(value)
-        if v is None or v == "":
-            s.values.pop((row, col), None)
-            s.originals.pop((row, col), None)
-        else:
-            s.values[(row, col)] = v
+        values, originals, top = s.values, s.originals, s.max_row
+        for row, col, value in cells:
+            v = value if type(value) is float or type(value) is str else to_cell_value(value)
+            if v is None or v == "":
+                values.pop((row, col), None)
+                originals.pop((row, col), None)
+                continue
+            values[(row, col)] = v
             if isinstance(value, (dt.date, dt.time, dt.timedelta)):
-                s.originals[(row, col)] = value
-            s.max_row = max(s.max_row, row)
+                originals[(row, col)] = value
+            if row > top:
+                top = row
+        s.max_row = top
 
     def type_over(self, sheet: str, row: int, col: int, value: object) -> None:
         """A value typed into a cell where a column formula belongs."""

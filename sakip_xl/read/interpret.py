@@ -631,15 +631,13 @@ def build_book(data: Data, prepare: bool = False) -> Book:
                 tl = layout.tables[t.key]
                 tl.last_row = max(tl.last_row, tl.first_row + contract.capacity(sdef) - 1)
     for sheet, cells in data.other_cells.items():
-        for (r, c), v in cells.items():
-            book.set(sheet, r, c, v)
+        book.set_many(sheet, ((r, c, v) for (r, c), v in cells.items()))
     _set_headers(data, book)
     for cell in data.identity.values():
         book.set(cell.sheet, cell.row, cell.col, cell.written)
-    for key, rows in data.rows.items():
-        for row in rows:
-            for cell in row.cells.values():
-                book.set(cell.sheet, cell.row, cell.col, cell.written)
+    for key, rows in data.rows.items():  # a table's cells are all on its sheet
+        book.set_many(layout.tables[key].sheet,
+                      ((cell.row, cell.col, cell.written) for row in rows for cell in row.cells.values()))
     if data.skala_missing:
         write_default_scales(book, layout)
     install_formulas(book, layout)
