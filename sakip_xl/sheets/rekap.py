@@ -23,7 +23,7 @@ from ..files import atomic_write
 from ..rules.formula import IF, ROW_MARK, Cell, Range, RowCell, cat, eq, fn, render
 from ..commands.merge import BUDGET_COLUMNS, INDICATOR_COLUMNS, MergeResult
 from ..rules.sakip import average_of, penyerapan_of
-from ..xlsx.writer import PEMERIKSAAN, FormulaCell, Writer, print_setup, row_height, text_lines, write_output_sheet
+from ..xlsx.writer import PEMERIKSAAN, FormulaCell, Writer, fitting_height, print_setup, write_output_sheet
 
 RINGKASAN, INDIKATOR, ANGGARAN, BERKAS = "Ringkasan", "Indikator", "Anggaran", "Berkas"
 MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows; longer tables continue on a next sheet
@@ -200,8 +200,7 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
             ws, r, forgotten = new_part(), 1, 0
         cells = [(c, FormulaCell(ftext.replace(ROW_MARK, str(r + 1)), cell_fmts.get(c), "" if v is None else v)
                   if c == fcol else v, cell_fmts.get(c)) for c, v in enumerate(row)]
-        height = row_height(max((text_lines(row[c], widths[c]) for c in wrap if isinstance(row[c], str) and row[c]),
-                                default=1))
+        height = fitting_height((row[c], widths[c]) for c in wrap)
         if not ws.put_row(r, cells, height):  # a value the fast path leaves to XlsxWriter
             if height is not None:
                 ws.set_row(r, height)

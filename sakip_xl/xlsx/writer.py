@@ -18,7 +18,7 @@ from typing import Any, Iterable, Sequence
 
 import xlsxwriter
 import xlsxwriter.worksheet
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from ..model.book import Book
@@ -64,7 +64,12 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _Number, _String = xlsxwriter.worksheet.CellNumberTuple, xlsxwriter.worksheet.CellStringTuple
 _Blank, _Formula = xlsxwriter.worksheet.CellBlankTuple, xlsxwriter.worksheet.CellFormulaTuple
 _FAST_CELLS = frozenset((_Number, _String, _Formula, _Blank))  # the cell types `_cell_xml` writes
-_COLUMN_LETTERS = [xl_col_to_name(c) for c in range(256)]  # put_row's columns (rekap tables are narrow)
+_COLUMN_LETTERS = [xl_col_to_name(c) for c in range(256)]
+
+
+def _ref(col: int, number: str) -> str:
+    """The r= attribute of a cell in the row numbered `number` (1-based, as text)."""
+    return f' r="{_COLUMN_LETTERS[col] if col < 256 else xl_col_to_name(col)}{number}"'
 #: A formula cell for `put_row`: FormulaCell(formula text, format, cached value).
 FormulaCell = _Formula
 
@@ -137,8 +142,6 @@ class _Worksheet(Worksheet):
                 cells.append((col, v))
             else:
                 return False
-        if cells and cells[-1][0] >= len(_COLUMN_LETTERS):
-            return False
         self._write_single_row(row)  # XlsxWriter's flush of the row before; this row is then current
         info = None
         if height is not None:
@@ -159,14 +162,14 @@ class _Worksheet(Worksheet):
             style = styles.get(key)
             if style is None:
                 style = styles[key] = self._style(row, col, cell.format)
-            xml.append(self._cell_xml(f' r="{_COLUMN_LETTERS[col]}{number}"{style}', cell))
+            xml.append(self._cell_xml(_ref(col, number) + style, cell))
         self.fh.write("".join(xml) + "</row>")
         return True
 
     def _write_rows(self) -> None:
         """XlsxWriter's own, each row's common cells written in one string."""
         self._calculate_spans()
-        table, row_info, comments, fast = self.table, self.row_info, self.comments, _FAST_CELLS
+        table, row_info, comments = self.table, self.row_info, self.comments
         for row in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row)
             if not (cells or row in row_info or row in comments):
@@ -179,11 +182,8 @@ class _Worksheet(Worksheet):
             number, xml = str(row + 1), []
             for col in sorted(cells):
                 cell = cells[col]
-                if type(cell) in fast and not (self.constant_memory and type(cell) is _String
-                                               and cell.string.startswith("<r>")):
-                    ref = f' r="{xl_col_to_name(col)}{number}"' if col >= len(_COLUMN_LETTERS) \
-                        else f' r="{_COLUMN_LETTERS[col]}{number}"'
-                    xml.append(self._cell_xml(ref + self._style(row, col, cell.format), cell))
+                if self._fast(cell):
+                    xml.append(self._cell_xml(_ref(col, number) + self._style(row, col, cell.format), cell))
                 else:  # written by XlsxWriter, in its place
                     self.fh.write("".join(xml))
                     xml.clear()
@@ -191,12 +191,15 @@ class _Worksheet(Worksheet):
             self.fh.write("".join(xml) + "</row>")
 
     def _write_cell(self, row: int, col: int, cell) -> None:
-        kind = type(cell)
-        if kind not in _FAST_CELLS or (kind is _String and self.constant_memory and cell.string.startswith("<r>")):
-            super()._write_cell(row, col, cell)
+        if self._fast(cell):
+            self.fh.write(self._cell_xml(_ref(col, str(row + 1)) + self._style(row, col, cell.format), cell))
         else:
-            self.fh.write(self._cell_xml(f' r="{xl_rowcol_to_cell_fast(row, col)}"{self._style(row, col, cell.format)}',
-                                         cell))
+            super()._write_cell(row, col, cell)
+
+    def _fast(self, cell) -> bool:
+        """Whether `_cell_xml` writes this cell (not a logical, a date or rich text)."""
+        kind = type(cell)
+        return kind in _FAST_CELLS and not (kind is _String and self.constant_memory and cell.string.startswith("<r>"))
 
     def _style(self, row: int, col: int, fmt) -> str:
         """The s= attribute of a cell: its format, else its row's, else its column's."""
@@ -283,17 +286,11 @@ class Writer:
 
     def put(self, ws: _Worksheet, r: int, c: int, v: object, f=None) -> None:
         """Write one value with its own type; text is never turned into a formula."""
-        t = type(v)
-        if t is str:
+        if isinstance(v, str):
             if v:
-                ws.put_string(r, c, v, f)  # type: ignore[arg-type]
+                ws.put_string(r, c, v, f)
             elif f is not None:
                 ws.write_blank(r, c, None, f)
-        elif t is float or t is int:
-            if math.isfinite(v):  # type: ignore[arg-type]
-                ws.put_number(r, c, v, f)  # type: ignore[arg-type]
-            else:
-                ws.put_string(r, c, str(v), f)
         elif v is None:
             if f is not None:
                 ws.write_blank(r, c, None, f)
@@ -388,10 +385,15 @@ def row_height(lines: int) -> float | None:
     return LINE_HEIGHT * min(lines, MAX_LINES) if lines > 1 else None
 
 
+def fitting_height(texts: Iterable[tuple[object, float]]) -> float | None:
+    """The height of a row its wrapped texts need, None: the default. `texts` are
+    (value, column width)."""
+    return row_height(max((text_lines(v, width) for v, width in texts if isinstance(v, str) and v), default=1))
+
+
 def fit_row(ws: Worksheet, r: int, texts: Iterable[tuple[object, float]], fmt=None) -> None:
     """Give row `r` the height its wrapped texts need: `texts` are (value, column width)."""
-    lines = max((text_lines(v, width) for v, width in texts if isinstance(v, str) and v), default=1)
-    height = row_height(lines)
+    height = fitting_height(texts)
     if height is not None:
         ws.set_row(r, height, fmt)
 
