@@ -776,16 +776,14 @@ def _vectorize(f: Callable[..., Value]) -> Callable[[list[Value]], Value]:
     """Apply a scalar function elementwise when an argument is an array."""
 
     def impl(a: list[Value]) -> Value:
-        for x in a:
-            if type(x) is list:
+        for x in a:  # a loop, not any(): this runs once per cell
+            if isinstance(x, list):
                 break
         else:
             return f(*a)
-        if any(isinstance(x, list) for x in a):
-            n = max(len(x) for x in a if isinstance(x, list))
-            cols = [x if isinstance(x, list) else [x] * n for x in a]
-            return [f(*row) for row in zip(*cols)]
-        return f(*a)
+        n = max(len(x) for x in a if isinstance(x, list))
+        cols = [x if isinstance(x, list) else [x] * n for x in a]
+        return [f(*row) for row in zip(*cols)]
 
     return impl
 
