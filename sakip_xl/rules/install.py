@@ -48,6 +48,9 @@ def install_formulas(book: Book, layout: Layout) -> None:
 
 #: (sheet, number of sub-rows) -> the roll-up of a row with that many, compiled and rendered
 _ROLLUP_SHAPES: dict[tuple[str, int], tuple[ShapeFn, str]] = {}
+#: Larger roll-ups are compiled for their workbook only: a merge worker reads file after
+#: file, and one odd budget tree must not leave it holding thousands of huge shapes.
+_KEPT_SUB_ROWS = 100
 
 
 def _rollup_shape(sheet: str, n: int) -> tuple[ShapeFn, str]:
@@ -56,7 +59,11 @@ def _rollup_shape(sheet: str, n: int) -> tuple[ShapeFn, str]:
     shape = _ROLLUP_SHAPES.get((sheet, n))
     if shape is None:
         expr = rollup(Slot(0), [Slot(i) for i in range(1, n + 1)])
-        shape = _ROLLUP_SHAPES[(sheet, n)] = (compile_shape(expr), render(expr, sheet))
+        shape = (compile_shape(expr), render(expr, sheet))
+        if n <= _KEPT_SUB_ROWS:
+            if len(_ROLLUP_SHAPES) > 1000:  # sheet names vary between files
+                _ROLLUP_SHAPES.clear()
+            _ROLLUP_SHAPES[(sheet, n)] = shape
     return shape
 
 
