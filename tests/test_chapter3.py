@@ -101,6 +101,16 @@ def test_rekap_rolls_money_up_from_the_lowest_level(values):
     assert total[4:8] == (300, 240, 80, 60)
 
 
+def test_rekap_notes_say_where_each_amount_comes_from(values):
+    notes = {r[0]: r[8] for r in _rows(values["Rekap Anggaran"], 5, 10)}
+    # P1: pagu 300 typed = 100 + 200, no note; realisasi 250 typed, its kegiatan 90 + 150 = 240
+    assert notes["P1"] == "Realisasi yang diisi berbeda dari jumlah rinciannya; dipakai jumlah rincian."
+    # P1.K1: 100 = 60 + 40 and 90 = 50 + 40 typed and equal; a sub kegiatan has only its own cells
+    assert notes["P1.K1"] is None and notes["P1.K1.S1"] is None
+    # P1.K2: nothing typed, both amounts from its sub kegiatan: two notes, one space between
+    assert notes["P1.K2"] == "Pagu dijumlah dari rinciannya. Realisasi dijumlah dari rinciannya."
+
+
 def test_efisiensi_per_indicator_and_overall(values):
     ws = values["Efisiensi"]
     first = [c.value for c in ws[5]]

@@ -386,11 +386,13 @@ def _money_note(layout: Layout, key: str, label: str) -> Expr:
 
 
 def cat_notes(notes: list[Expr]) -> Expr:
-    """Notes joined with a space, the empty ones left out."""
+    """Notes joined with a space, the empty ones left out: TRIM drops the spaces around
+    an empty note (no note holds two spaces in a row or starts or ends with one), so each
+    note's formula is written once."""
     out = notes[0]
     for note in notes[1:]:
-        out = IF(eq(out, ""), note, IF(eq(note, ""), out, cat(cat(out, " "), note)))
-    return out
+        out = cat(cat(out, " "), note)
+    return fn("TRIM", out)
 
 
 
