@@ -9,6 +9,9 @@ workbooks staff fill.
 
 from __future__ import annotations
 
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -88,6 +91,29 @@ def rng(a1: str, b1: str) -> Range:
 def test_round_half_away_from_zero_on_15_significant_digits(x, digits, expected):
     assert excel_round(x, digits) == expected
     assert ev(fn("ROUND", x, digits)) == expected
+
+
+def _round_by_decimal(x: float, digits: int) -> float:
+    """The definition, written out: the 15-significant-digit decimal of x, halves away from zero."""
+    d = Decimal(format(x, ".15g"))
+    if d.as_tuple().exponent >= -digits:
+        return float(d)
+    return float(d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+_HALVES = st.builds(lambda k, d, sign: sign * (k + 0.5) / 10.0 ** d,  # ties in decimal, near-ties as doubles
+                    st.integers(0, 10**9), st.integers(0, 8), st.sampled_from([1, -1]))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.floats(allow_nan=False, allow_infinity=False), _HALVES,
+                 st.floats(-1e7, 1e7).map(lambda v: round(v, 3))), st.integers(0, 10))
+def test_round_takes_the_15_digit_decimal_form_for_every_double(x, digits):
+    # excel_round decides most values from the double itself; it must give what the
+    # decimal definition gives (and the same sign of zero) for every double
+    expected = _round_by_decimal(x, digits) if x != 0 else x
+    got = excel_round(x, digits)
+    assert got == expected and math.copysign(1, got) == math.copysign(1, expected), (x, digits)
 
 
 def test_round_of_a_computed_value_and_of_numeric_text():

@@ -35,6 +35,9 @@ from .formula import (
     Value,
     XLError,
     _broadcast,
+    _isnumber,
+    excel_round,
+    finite,
     _neg,
     _scalar,
     _truth,
@@ -147,6 +150,15 @@ class _ColumnCompiler:
         if all(isinstance(a, _Fixed) for a in args):
             fixed = [a for a in args if isinstance(a, _Fixed)]  # all of them
             return _Fixed(lambda b: impl(b, [f(b) for f in fixed]))
+        if name == "ISNUMBER":
+            arg = _column(args[0])
+            # a number is the common case; an array (a per-row range) goes to ISNUMBER itself
+            return lambda b, rows: [True if type(v) is float else impl(b, [v]) if type(v) is list else _isnumber(v)
+                                    for v in arg(b, rows)]
+        if name in _LOGICAL and not any(isinstance(a, (Cell, RowCell, Mapped)) for a in e.args):
+            return self._logical(all if name == "AND" else any, [_column(a) for a in args], impl)
+        if name == "ROUND" and isinstance(args[1], _Fixed):
+            return self._round(_column(args[0]), args[1], impl)
         columns = list(args)
 
         def call(b: Book, rows: Sequence[int]) -> list[Value]:
@@ -156,13 +168,31 @@ class _ColumnCompiler:
 
         return call
 
+    def _logical(self, combine: Callable, args: list[ColumnFn], impl: Callable[[Book, list[Value]], Value]) -> _Node:
+        """AND/OR of per-row tests: logical values combined directly, anything else by the function."""
+        def f_logical(b: Book, rows: Sequence[int]) -> list[Value]:
+            return [combine(vals) if all(type(v) is bool for v in vals) else impl(b, list(vals))
+                    for vals in zip(*(f(b, rows) for f in args))]
+
+        return f_logical
+
+    def _round(self, arg: ColumnFn, digits: _Fixed, impl: Callable[[Book, list[Value]], Value]) -> _Node:
+        def f_round(b: Book, rows: Sequence[int]) -> list[Value]:
+            d = digits(b)
+            if type(d) is not float:
+                return [impl(b, [x, d]) for x in arg(b, rows)]
+            k = int(d)
+            return [finite(excel_round(x, k)) if type(x) is float else impl(b, [x, d]) for x in arg(b, rows)]
+
+        return f_round
+
     def _if(self, e: Call) -> _Node:
         cond = _column(self.compile(e.args[0]))
         then = _column(self.compile(e.args[1]))
         other = _column(self.compile(e.args[2])) if len(e.args) > 2 else _column(_Fixed(lambda b: False))
 
         def f_if(b: Book, rows: Sequence[int]) -> list[Value]:
-            tests = [_truth(_scalar(v)) for v in cond(b, rows)]
+            tests = [v if type(v) is bool else _truth(_scalar(v)) for v in cond(b, rows)]
             out: list[Value] = list(tests)  # errors stay where they are
             yes = [i for i, t in enumerate(tests) if t is True]
             no = [i for i, t in enumerate(tests) if t is False]

@@ -47,6 +47,9 @@ NUM = XLError("#NUM!")  # a result beyond the largest double, as Excel gives for
 Value = Any  # None (empty cell) | float | str | bool | XLError | list (array)
 
 
+_POWERS_OF_TEN = [10.0**d for d in range(11)]  # exact doubles
+
+
 def excel_round(x: float, digits: int) -> float:
     """ROUND as Excel computes it: 15 significant digits, halves away from zero.
 
@@ -57,6 +60,14 @@ def excel_round(x: float, digits: int) -> float:
     """
     if x == 0 or not math.isfinite(x):
         return x
+    if 0 <= digits <= 10:
+        # |x| * 10^digits rounded as a double agrees with the 15-digit form rounded,
+        # except near a half (a double and its 15-digit form differ by less than
+        # 5.1e-15 of it) or where 15 digits do not reach `digits`: there, Decimal
+        scale = _POWERS_OF_TEN[digits]
+        y = abs(x) * scale
+        if y < 1e14 and abs(y - math.floor(y) - 0.5) > y * 1e-14 + 1e-12:
+            return math.copysign(math.floor(y + 0.5) / scale, x)
     d = Decimal(format(x, ".15g"))
     exponent = d.as_tuple().exponent
     assert isinstance(exponent, int)  # x is finite: not 'n', 'N' or 'F'
@@ -626,14 +637,17 @@ def _broadcast(op: Callable[[Value, Value], Value], a: Value, b: Value) -> Value
     if type(a) is not list and type(b) is not list:
         return op(a, b)
     if not isinstance(a, list):
-        return [op(a, y) for y in b]
-    if not isinstance(b, list):
-        return [op(x, b) for x in a]
-    if len(a) != len(b):
+        a = [a] * len(b)
+    elif not isinstance(b, list):
+        b = [b] * len(a)
+    elif len(a) != len(b):
         n = max(len(a), len(b))
         a = a + [NA] * (n - len(a))
         b = b + [NA] * (n - len(b))
-    return [op(x, y) for x, y in zip(a, b)]
+    on_numbers = _ON_NUMBERS.get(op)
+    if on_numbers is None:
+        return [op(x, y) for x, y in zip(a, b)]
+    return [on_numbers(x, y) if type(x) is float and type(y) is float else op(x, y) for x, y in zip(a, b)]
 
 
 def _arith(f: Callable[[float, float], float]) -> Callable[[Value, Value], Value]:
@@ -705,6 +719,7 @@ def _on_numbers(op: str) -> Callable[[float, float], Value] | None:
 
 #: op -> the same operation on two numbers, where it has a shortcut
 NUMBER_OPS = {op: f for op in _BINOPS if (f := _on_numbers(op)) is not None}
+_ON_NUMBERS = {_BINOPS[op]: f for op, f in NUMBER_OPS.items()}  # the same, by operation (arrays)
 
 
 def _truth(v: Value) -> bool | XLError:
