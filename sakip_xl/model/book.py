@@ -57,6 +57,13 @@ class ColumnFormula:
         t = self.text.replace(ROW_MARK, str(r + 1))
         return t.replace(MAP_MARK, str(self.rows[r] + 1)) if self.rows is not None else t
 
+    def texts(self, rows: Sequence[int]) -> list[str]:
+        """`text_at` of each of `rows`."""
+        if self.rows is None:
+            parts = self.text.split(ROW_MARK)
+            return [str(r + 1).join(parts) for r in rows]
+        return [self.text_at(r) for r in rows]
+
     def row_range(self):
         return sorted(self.rows) if self.rows is not None else range(self.first, self.last + 1)
 

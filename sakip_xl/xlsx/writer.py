@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import math
 import re
 from pathlib import Path
@@ -23,7 +24,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..model.book import Book
 from ..model.contract import Column, Contract
-from ..rules.formula import Range, XLError, render, sheet_prefix
+from ..rules.formula import Range, Value, XLError, render, sheet_prefix
 from ..model.layout import Layout, TableLayout
 from ..read.source import MARK_AUTHOR, cell_position
 from ..checks.report import Report
@@ -35,6 +36,7 @@ from .styles import MARK_FILLS, cell_format
 LAST_ROW = 1_048_575  # 0-based last row of a sheet
 FROZEN_COLUMNS = {"iku": 1, "pk": 2, "realisasi": 2, "anggaran": 1}  # also repeated when printed wide
 BLANK_PRINT_ROWS = 15  # rows a blank sheet prints below its header, to fill by hand
+_MISSING = object()
 
 
 def _petunjuk_table(w: Writer, ws: Worksheet, r: int, title: str, header: str, labels: tuple[str, ...],
@@ -251,6 +253,20 @@ class _Worksheet(Worksheet):
     def put_formula(self, row: int, col: int, formula: str, cell_format=None, value: object = 0) -> None:
         self._store(row, col, _Formula(self._prepare_formula(formula), cell_format, value))
 
+    def put_formulas(self, col: int, cells: Sequence[tuple[int, str, object]], cell_format=None) -> None:
+        """Formula cells of one column, (row, text without "=", cached value) in row order,
+        as `put_formula` stores them (not in constant_memory mode)."""
+        if not cells:
+            return
+        assert not self.constant_memory, "rows of a constant_memory sheet are written one by one"
+        if self._check_dimensions(cells[0][0], col) or self._check_dimensions(cells[-1][0], col):
+            for row, text, value in cells:  # beyond the sheet's bounds: XlsxWriter ignores them cell by cell
+                self.put_formula(row, col, text, cell_format, value)
+            return
+        table = self.table
+        for row, text, value in cells:
+            table[row][col] = _Formula(text, cell_format, value)
+
 
 class Writer:
     """An XlsxWriter workbook with cached formats and typed cell writing."""
@@ -400,49 +416,73 @@ def fit_row(ws: Worksheet, r: int, texts: Iterable[tuple[object, float]], fmt=No
 
 def write_cells(w: Writer, ws: _Worksheet, book: Book, sheet: str, style, widths: dict[int, float]) -> None:
     """Write every value and formula of a book sheet, each row as tall as its wrapped text
-    (`widths`: column widths); `style(r, c)` gives formats."""
+    (`widths`: column widths); `style(r, c)` gives formats. A column formula's cells are
+    stored a column at once."""
     s = book.sheets.get(sheet)
     if s is None:
         return
-    rows: dict[int, list] = {}
-    for cell in _cells(book, sheet, style):
-        rows.setdefault(cell[0], []).append(cell)
-    for r in sorted(rows) if w.constant_memory else rows:
-        cells = sorted(rows[r], key=lambda cell: cell[1]) if w.constant_memory else rows[r]
-        fit_row(ws, r, ((value, widths.get(c, 8.43)) for _r, c, _t, value, f in cells
-                        if f is not None and f.text_wrap))
-        for _r, c, text, value, f in cells:
+    wrapped: dict[int, list[tuple[object, float]]] = {}  # row -> (value, width) of its wrapped cells
+    in_order: list[tuple] | None = [] if w.constant_memory else None  # constant memory: rows come in order
+
+    def wraps(f, c: int, cells: Iterable[tuple]) -> None:
+        if f is not None and f.text_wrap:
+            width = widths.get(c, 8.43)
+            for cell in cells:
+                wrapped.setdefault(cell[0], []).append((cell[-1], width))
+
+    by_row: dict[int, list[tuple[int, Value]]] = {}  # texts enter the shared strings row by row
+    for (r, c), v in s.values.items():
+        if (r, c) in s.typed_over or s.function_at(r, c) is None:
+            by_row.setdefault(r, []).append((c, s.originals.get((r, c), v)))
+    for r, values in by_row.items():
+        for c, value in values:
+            f = style(r, c)
+            wraps(f, c, [(r, value)])
+            if in_order is None:
+                w.put(ws, r, c, value, f)
+            else:
+                in_order.append((r, c, None, value, f))
+    for c, cf in s.column_formulas.items():
+        f = style(cf.first, c)
+        cells = _formula_column(book, s, c, cf)
+        wraps(f, c, cells)
+        if in_order is None:
+            ws.put_formulas(c, [(r, text, _cached(value)) for r, text, value in cells], f)
+        else:
+            in_order.extend((r, c, text, value, f) for r, text, value in cells)
+    for (r, c), cell_formula in s.cell_formulas.items():
+        if (r, c) not in s.typed_over:
+            f, value = style(r, c), book.value(sheet, r, c)
+            wraps(f, c, [(r, value)])
+            if in_order is None:
+                ws.put_formula(r, c, cell_formula.text, f, _cached(value))
+            else:
+                in_order.append((r, c, cell_formula.text, value, f))
+    if in_order is None:
+        for r, texts in wrapped.items():
+            fit_row(ws, r, texts)
+        return
+    in_order.sort(key=lambda cell: (cell[0], cell[1]))
+    for r, row in itertools.groupby(in_order, key=lambda cell: cell[0]):
+        fit_row(ws, r, wrapped.get(r, ()))
+        for _r, c, text, value, f in row:
             if text is None:
                 w.put(ws, r, c, value, f)
             else:
                 ws.put_formula(r, c, text, f, _cached(value))
 
 
-def _cells(book: Book, sheet: str, style):
-    """(row, col, formula text or None, value, format) of every cell of a book sheet."""
-    s = book.sheets[sheet]
-    for (r, c), v in s.values.items():
-        if (r, c) in s.typed_over or s.function_at(r, c) is None:
-            yield r, c, None, s.originals.get((r, c), v), style(r, c)
-    used = {r for (r, _c) in s.values}
-    for c, cf in s.column_formulas.items():
-        f = style(cf.first, c)
-        empty_value = None
-        for r in cf.row_range():
-            if (r, c) in s.typed_over or (r, c) in s.cell_formulas:
-                continue
-            if r in used or cf.rows is not None:
-                value = book.value(sheet, r, c)
-            else:
-                # Rows without values all compute the same: unmapped column
-                # formulas read only their own row and fixed ranges.
-                if empty_value is None:
-                    empty_value = book.value(sheet, r, c)
-                value = empty_value
-            yield r, c, cf.text_at(r), value, f
-    for (r, c), cell_formula in s.cell_formulas.items():
-        if (r, c) not in s.typed_over:
-            yield r, c, cell_formula.text, book.value(sheet, r, c), style(r, c)
+def _formula_column(book: Book, s, c: int, cf) -> list[tuple[int, str, object]]:
+    """(row, formula text, value) of the cells of a column formula, in row order, without
+    those holding their own formula or a typed value."""
+    aside = {r for r, cc in s.typed_over if cc == c}
+    if c in s.own_formula_columns:
+        aside.update(r for r, cc in s.cell_formulas if cc == c)
+    rows = [r for r in cf.row_range() if r not in aside] if aside else list(cf.row_range())
+    cache = s.cache
+    values = [cache.get((r, c), _MISSING) for r in rows]
+    return [(r, text, book.value(s.name, r, c) if v is _MISSING else v)
+            for r, text, v in zip(rows, cf.texts(rows), values)]
 
 
 def _cached(value: object) -> object:
