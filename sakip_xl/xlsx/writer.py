@@ -168,10 +168,32 @@ class _Worksheet(Worksheet):
         self.fh.write("".join(xml) + "</row>")
         return True
 
+    def _calculate_spans(self) -> None:
+        """XlsxWriter's own (the columns each block of 16 rows uses), by min and max."""
+        spans: dict[int, str] = {}
+        low = high = None
+        lowest, highest = self.dim_colmin, self.dim_colmax
+        for row in range(self.dim_rowmin, self.dim_rowmax + 1):
+            for cols in (self.table.get(row), self.comments.get(row)):
+                if cols:
+                    a, b = min(cols), max(cols)
+                    if a < lowest or b > highest:  # only columns inside the dimensions count
+                        inside = [c for c in cols if lowest <= c <= highest]
+                        if not inside:
+                            continue
+                        a, b = min(inside), max(inside)
+                    low, high = (a, b) if low is None or high is None else (min(low, a), max(high, b))
+            if (row + 1) % 16 == 0 or row == self.dim_rowmax:
+                if low is not None:
+                    spans[row // 16] = f"{low + 1}:{high + 1}"
+                    low = None
+        self.row_spans = spans
+
     def _write_rows(self) -> None:
         """XlsxWriter's own, each row's common cells written in one string."""
         self._calculate_spans()
         table, row_info, comments = self.table, self.row_info, self.comments
+        styles: dict[Any, str] = {}  # format -> its s= attribute (indices are fixed by now)
         for row in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row)
             if not (cells or row in row_info or row in comments):
@@ -185,7 +207,13 @@ class _Worksheet(Worksheet):
             for col in sorted(cells):
                 cell = cells[col]
                 if self._fast(cell):
-                    xml.append(self._cell_xml(_ref(col, number) + self._style(row, col, cell.format), cell))
+                    fmt = cell.format
+                    style = styles.get(fmt) if fmt else None
+                    if style is None:
+                        style = self._style(row, col, fmt)
+                        if fmt:
+                            styles[fmt] = style
+                    xml.append(self._cell_xml(_ref(col, number) + style, cell))
                 else:  # written by XlsxWriter, in its place
                     self.fh.write("".join(xml))
                     xml.clear()
