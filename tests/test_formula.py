@@ -377,6 +377,17 @@ def test_sumproduct_of_max_and_of_products():
     assert ev(fn("SUMPRODUCT", eq(rng("F1", "F4"), "b") * 1), b) == 2.0
 
 
+def test_empty_cells_of_a_range_are_zero_against_numbers_and_empty_text_against_text():
+    b = book({"H1": 5.0, "H3": "x", "H4": -1.0})  # H2 is empty
+    # H<0.5 is {FALSE, TRUE, FALSE, TRUE}: empty H2 is 0 against a number; text is above every number
+    assert ev(fn("SUMPRODUCT", lt(rng("H1", "H4"), 0.5) * 1), b) == 2.0
+    # H+1 is {6, 1, #VALUE!, 0}: empty is 0 in arithmetic, "x" is not a number
+    assert ev(fn("INDEX", rng("H1", "H4") + 1, 2), b) == 1.0
+    assert ev(fn("INDEX", rng("H1", "H4") + 1, 3), b) is VALUE
+    # H="" is {FALSE, TRUE, FALSE, FALSE}: an empty cell equals the empty text, a number does not
+    assert ev(fn("SUMPRODUCT", eq(rng("H1", "H4"), "") * 1), b) == 1.0
+
+
 # ---------------------------------------------------------------- rendering
 
 

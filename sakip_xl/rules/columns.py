@@ -129,6 +129,11 @@ class _ColumnCompiler:
         if isinstance(a, _Fixed) and isinstance(c, _Fixed):
             return _Fixed(lambda b: _broadcast(op, a(b), c(b)))
         xs, ys = _column(a), _column(c)
+        text = e.b.value if isinstance(e.b, Lit) and isinstance(e.b.value, str) else None
+        if text is not None and e.op in ("=", "<>"):
+            return _equals_text(xs, text, e.op == "<>", op)
+        if text == "" and e.op == "&":  # x&"": a value as text
+            return lambda b, rows: [x if type(x) is str else op(x, "") for x in xs(b, rows)]
         on_numbers = NUMBER_OPS.get(e.op)
         if on_numbers is None:
             return lambda b, rows: [_broadcast(op, x, y) for x, y in zip(xs(b, rows), ys(b, rows))]
@@ -150,6 +155,11 @@ class _ColumnCompiler:
         if all(isinstance(a, _Fixed) for a in args):
             fixed = [a for a in args if isinstance(a, _Fixed)]  # all of them
             return _Fixed(lambda b: impl(b, [f(b) for f in fixed]))
+        if name == "TRIM":
+            arg = _column(args[0])
+            # text without leading, trailing or double spaces is its own TRIM
+            return lambda b, rows: [v if type(v) is str and v[:1] != " " and v[-1:] != " " and "  " not in v
+                                    else impl(b, [v]) for v in arg(b, rows)]
         if name == "ISNUMBER":
             arg = _column(args[0])
             # a number is the common case; an array (a per-row range) goes to ISNUMBER itself
@@ -216,6 +226,19 @@ class _ColumnCompiler:
             return out
 
         return f_iferror
+
+
+def _equals_text(xs: ColumnFn, text: str, negate: bool, op: Callable[[Value, Value], Value]) -> ColumnFn:
+    """x = "text" (or <>) for a column: text compares case-insensitively, an empty cell
+    equals "" only, a number never equals text; anything else (logical, error, array)
+    goes through the operator."""
+    key, empty = text.casefold(), (text == "") != negate
+
+    def f_equals(b: Book, rows: Sequence[int]) -> list[Value]:
+        return [(x.casefold() == key) != negate if type(x) is str else empty if x is None else negate
+                if type(x) is float else _broadcast(op, x, text) for x in xs(b, rows)]
+
+    return f_equals
 
 
 def _as_range(f: _Node) -> _Node:

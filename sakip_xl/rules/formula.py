@@ -647,7 +647,10 @@ def _broadcast(op: Callable[[Value, Value], Value], a: Value, b: Value) -> Value
     on_numbers = _ON_NUMBERS.get(op)
     if on_numbers is None:
         return [op(x, y) for x, y in zip(a, b)]
-    return [on_numbers(x, y) if type(x) is float and type(y) is float else op(x, y) for x, y in zip(a, b)]
+    # an empty cell is 0 to arithmetic and to a comparison with a number (a range's unused rows)
+    return [on_numbers(x, y) if type(x) is float and type(y) is float else
+            on_numbers(0.0, y) if x is None and type(y) is float else
+            on_numbers(x, 0.0) if y is None and type(x) is float else op(x, y) for x, y in zip(a, b)]
 
 
 def _arith(f: Callable[[float, float], float]) -> Callable[[Value, Value], Value]:
