@@ -206,14 +206,19 @@ class _Worksheet(Worksheet):
             number, xml = str(row + 1), []
             for col in sorted(cells):
                 cell = cells[col]
-                if self._fast(cell):
+                kind = type(cell)
+                if kind in _FAST_CELLS:  # not constant_memory here: no inline rich text
                     fmt = cell.format
                     style = styles.get(fmt) if fmt else None
                     if style is None:
                         style = self._style(row, col, fmt)
                         if fmt:
                             styles[fmt] = style
-                    xml.append(self._cell_xml(_ref(col, number) + style, cell))
+                    if kind is _Formula and type(cell.value) is float:  # the common case, as _cell_xml writes it
+                        xml.append(f"<c{_ref(col, number)}{style}><f>{_escape(cell.formula)}</f>"
+                                   f"<v>{cell.value}</v></c>")
+                    else:
+                        xml.append(self._cell_xml(_ref(col, number) + style, cell))
                 else:  # written by XlsxWriter, in its place
                     self.fh.write("".join(xml))
                     xml.clear()
@@ -459,9 +464,11 @@ def write_cells(w: Writer, ws: _Worksheet, book: Book, sheet: str, style, widths
                 wrapped.setdefault(cell[0], []).append((cell[-1], width))
 
     by_row: dict[int, list[tuple[int, Value]]] = {}  # texts enter the shared strings row by row
+    formulas, typed_over, originals = s.column_formulas, s.typed_over, s.originals
     for (r, c), v in s.values.items():
-        if (r, c) in s.typed_over or s.function_at(r, c) is None:
-            by_row.setdefault(r, []).append((c, s.originals.get((r, c), v)))
+        cf = formulas.get(c)
+        if (r, c) in typed_over or (r, c) not in s.cell_formulas and (cf is None or not cf.covers(r)):
+            by_row.setdefault(r, []).append((c, originals.get((r, c), v) if originals else v))
     for r, values in by_row.items():
         for c, value in values:
             f = style(r, c)
