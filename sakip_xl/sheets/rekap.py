@@ -209,7 +209,8 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
                     ws.write_formula(r, c, v.formula, f, v.value)
                 else:
                     w.put(ws, r, c, v, f)
-        forgotten = _forget_written_rows(ws, forgotten)
+        if r % 1024 == 0:
+            forgotten = _forget_written_rows(ws, forgotten)
         r += 1
     if ws is None:
         ws, r = new_part(), 1

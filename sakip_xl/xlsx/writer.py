@@ -123,50 +123,81 @@ class _Worksheet(Worksheet):
         (column, value, format) in column order, `height` the row's height if not
         the default. False, and nothing written, when a value needs XlsxWriter's own
         handling (long or rich text, logical, date, inf): write the row cell by cell."""
-        cells: list[tuple[int, Any]] = []
-        for col, v, fmt in values:
-            if isinstance(v, str):
-                if not v:
-                    if fmt is not None:
-                        cells.append((col, _Blank(fmt)))
-                elif len(v) > self.xls_strmax // 2 or v.startswith("<r>"):
+        limit = self.xls_strmax // 2
+        for _col, v, _fmt in values:
+            kind = type(v)
+            if kind is str:
+                if len(v) > limit or v.startswith("<r>"):
                     return False
-                else:
-                    cells.append((col, _String(v, fmt)))
-            elif isinstance(v, (float, int)) and not isinstance(v, bool):
+            elif kind is float:
                 if not math.isfinite(v):
                     return False
-                cells.append((col, _Number(v, fmt)))
-            elif v is None:
-                if fmt is not None:
-                    cells.append((col, _Blank(fmt)))
-            elif isinstance(v, _Formula):
-                cells.append((col, v))
-            else:
+            elif not (v is None or kind is int or kind is _Formula):
                 return False
         self._write_single_row(row)  # XlsxWriter's flush of the row before; this row is then current
-        info = None
-        if height is not None:
-            self.set_row(row, height)
-            info = self.row_info.pop(row)
-        if not cells:
-            if info is not None:
-                self._write_row(row, None, info, empty_row=True)
-            return True
-        self._check_dimensions(row, cells[0][0])
-        self._check_dimensions(row, cells[-1][0])
-        self._write_row(row, None, info)
         number = str(row + 1)
-        styles: dict[tuple[int, object], str] = {}
-        xml = []
-        for col, cell in cells:
-            key = (col, cell.format)
-            style = styles.get(key)
+        styles = self._put_styles
+        xml: list[str] = []
+        first = last = -1
+        for col, v, fmt in values:
+            if v is None or v == "":
+                if fmt is None:
+                    continue
+            # the row has no format of its own: a cell's style depends on its column and format
+            style = styles.get((col, fmt))
             if style is None:
-                style = styles[key] = self._style(row, col, cell.format)
-            xml.append(self._cell_xml(_ref(col, number) + style, cell))
-        self.fh.write("".join(xml) + "</row>")
+                style = styles[(col, fmt)] = self._style(row, col, fmt)
+            attr = f' r="{_COLUMN_LETTERS[col]}{number}"{style}' if col < 256 else _ref(col, number) + style
+            kind = type(v)
+            if kind is str and v:
+                if (not v.isprintable() or "_x" in v) and _CONTROL.search(v) is not None:
+                    v = self._escape_control_characters(v)
+                space = ' xml:space="preserve"' if v[:1].isspace() or v[-1:].isspace() else ""
+                xml.append(f'<c{attr} t="inlineStr"><is><t{space}>{_escape(v)}</t></is></c>')
+            elif kind is float or kind is int:
+                xml.append(f"<c{attr}><v>{v:.16G}</v></c>")
+            elif kind is _Formula:
+                xml.append(self._cell_xml(attr, v))
+            else:
+                xml.append(f"<c{attr}/>")
+            if first < 0:
+                first = col
+            last = col
+        if first < 0:
+            if height is not None:
+                self.set_row(row, height)
+                self._write_row(row, None, self.row_info.pop(row), empty_row=True)
+            return True
+        self._check_dimensions(row, first)
+        self._check_dimensions(row, last)
+        self.fh.write(self._row_tag(row, number, height) + "".join(xml) + "</row>")
         return True
+
+    @property
+    def _put_styles(self) -> dict[tuple[int, Any], str]:
+        """(column, format) -> the s= attribute of a cell `put_row` writes."""
+        return self.__dict__.setdefault("_put_style_cache", {})
+
+    def _row_tag(self, row: int, number: str, height: float | None) -> str:
+        """The <row> tag XlsxWriter writes for a row of this height (no span, no format),
+        rendered by XlsxWriter once per height."""
+        tags = self.__dict__.setdefault("_row_tag_cache", {})
+        rest = tags.get(height)
+        if rest is None:
+            info = None
+            if height is not None:
+                self.set_row(row, height)
+                info = self.row_info.pop(row)
+            fh, self.fh = self.fh, io.StringIO()
+            try:
+                self._write_row(row, None, info)
+                tag = self.fh.getvalue()
+            finally:
+                self.fh = fh
+            head = f'<row r="{number}"'
+            assert tag.startswith(head), tag
+            rest = tags[height] = tag[len(head):]
+        return f'<row r="{number}"' + rest
 
     def _calculate_spans(self) -> None:
         """XlsxWriter's own (the columns each block of 16 rows uses), by min and max."""
@@ -439,7 +470,9 @@ def row_height(lines: int) -> float | None:
 def fitting_height(texts: Iterable[tuple[object, float]]) -> float | None:
     """The height of a row its wrapped texts need, None: the default. `texts` are
     (value, column width)."""
-    return row_height(max((text_lines(v, width) for v, width in texts if isinstance(v, str) and v), default=1))
+    # a text that fits on one line (most) needs no counting
+    return row_height(max((text_lines(v, width) for v, width in texts if isinstance(v, str)
+                           and (len(v) > width * 0.95 or "\n" in v)), default=1))
 
 
 def fit_row(ws: Worksheet, r: int, texts: Iterable[tuple[object, float]], fmt=None) -> None:
