@@ -98,6 +98,11 @@ class _Worksheet(Worksheet):
     writing a rekap of 200 offices spent most of its time in those calls.
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._put_styles: dict[tuple[int, Any], str] = {}  # (column, format) -> s= of a `put_row` cell
+        self._row_tags: dict[float | None, str] = {}  # height -> a `put_row` row's tag after its number
+
     def _store(self, row: int, col: int, cell: tuple) -> None:
         if self._check_dimensions(row, col):
             return
@@ -173,15 +178,10 @@ class _Worksheet(Worksheet):
         self.fh.write(self._row_tag(row, number, height) + "".join(xml) + "</row>")
         return True
 
-    @property
-    def _put_styles(self) -> dict[tuple[int, Any], str]:
-        """(column, format) -> the s= attribute of a cell `put_row` writes."""
-        return self.__dict__.setdefault("_put_style_cache", {})
-
     def _row_tag(self, row: int, number: str, height: float | None) -> str:
         """The <row> tag XlsxWriter writes for a row of this height (no span, no format),
         rendered by XlsxWriter once per height."""
-        tags = self.__dict__.setdefault("_row_tag_cache", {})
+        tags = self._row_tags
         rest = tags.get(height)
         if rest is None:
             info = None
