@@ -388,6 +388,30 @@ class Writer:
         else:
             ws.put_string(r, c, str(v), f)
 
+    def put_many(self, ws: _Worksheet, cells: Sequence[tuple[int, int, object, Any]]) -> None:
+        """`put` of each (row, col, value, format), in order. Short texts and finite numbers,
+        nearly all of them, are stored without XlsxWriter's per-cell checks (the sheet's
+        dimensions are taken from their extremes); not for a constant_memory sheet."""
+        assert not self.constant_memory, "rows of a constant_memory sheet are written one by one"
+        table, shared = ws.table, ws.str_table._get_shared_string_index
+        limit = ws.xls_strmax // 2
+        stored = [cell for cell in cells if (type(cell[2]) is str and 0 < len(cell[2]) <= limit)
+                  or (type(cell[2]) in (float, int) and math.isfinite(cell[2]))]  # type: ignore[arg-type]
+        rows, cols = [r for r, *_ in stored], [c for _, c, *_ in stored]
+        if stored and (min(rows) < 0 or min(cols) < 0 or max(rows) >= ws.xls_rowmax or max(cols) >= ws.xls_colmax):
+            stored = []  # a cell beyond the sheet: XlsxWriter decides, cell by cell
+        if stored:
+            ws._check_dimensions(min(rows), min(cols))
+            ws._check_dimensions(max(rows), max(cols))
+        fast = {(r, c) for r, c, *_ in stored}
+        for r, c, v, f in cells:
+            if (r, c) not in fast:
+                self.put(ws, r, c, v, f)
+            elif type(v) is str:
+                table[r][c] = _String(shared(v), f)
+            else:
+                table[r][c] = _Number(v, f)
+
     def close(self) -> None:
         self.wb.close()
         with open(self.path, "wb") as fh:
@@ -504,14 +528,17 @@ def write_cells(w: Writer, ws: _Worksheet, book: Book, sheet: str, style, widths
         cf = formulas.get(c)
         if (r, c) in typed_over or (r, c) not in s.cell_formulas and (cf is None or not cf.covers(r)):
             by_row.setdefault(r, []).append((c, originals.get((r, c), v) if originals else v))
+    plain: list[tuple[int, int, object, Any]] = []
     for r, values in by_row.items():
         for c, value in values:
             f = style(r, c)
             wraps(f, c, [(r, value)])
             if in_order is None:
-                w.put(ws, r, c, value, f)
+                plain.append((r, c, value, f))
             else:
                 in_order.append((r, c, None, value, f))
+    if plain:
+        w.put_many(ws, plain)
     for c, cf in s.column_formulas.items():
         f = style(cf.first, c)
         cells = _formula_column(book, s, c, cf)
