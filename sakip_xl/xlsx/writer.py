@@ -130,14 +130,13 @@ class _Worksheet(Worksheet):
         handling (long or rich text, logical, date, inf): write the row cell by cell."""
         limit = self.xls_strmax // 2
         for _col, v, _fmt in values:
-            kind = type(v)
-            if kind is str:
+            if isinstance(v, str):
                 if len(v) > limit or v.startswith("<r>"):
                     return False
-            elif kind is float:
+            elif isinstance(v, float):
                 if not math.isfinite(v):
                     return False
-            elif not (v is None or kind is int or kind is _Formula):
+            elif not (v is None or isinstance(v, (int, _Formula)) and not isinstance(v, bool)):
                 return False
         self._write_single_row(row)  # XlsxWriter's flush of the row before; this row is then current
         number = str(row + 1)
@@ -153,15 +152,14 @@ class _Worksheet(Worksheet):
             if style is None:
                 style = styles[(col, fmt)] = self._style(row, col, fmt)
             attr = f' r="{_COLUMN_LETTERS[col]}{number}"{style}' if col < 256 else _ref(col, number) + style
-            kind = type(v)
-            if kind is str and v:
+            if isinstance(v, str) and v:
                 if (not v.isprintable() or "_x" in v) and _CONTROL.search(v) is not None:
                     v = self._escape_control_characters(v)
                 space = ' xml:space="preserve"' if v[:1].isspace() or v[-1:].isspace() else ""
                 xml.append(f'<c{attr} t="inlineStr"><is><t{space}>{_escape(v)}</t></is></c>')
-            elif kind is float or kind is int:
+            elif isinstance(v, (float, int)):  # not a logical: those went to XlsxWriter above
                 xml.append(f"<c{attr}><v>{v:.16G}</v></c>")
-            elif kind is _Formula:
+            elif isinstance(v, _Formula):
                 xml.append(self._cell_xml(attr, v))
             else:
                 xml.append(f"<c{attr}/>")
@@ -188,7 +186,8 @@ class _Worksheet(Worksheet):
             if height is not None:
                 self.set_row(row, height)
                 info = self.row_info.pop(row)
-            fh, self.fh = self.fh, io.StringIO()
+            fh = getattr(self, "fh")  # XlsxWriter's file, untyped
+            self.fh = io.StringIO()
             try:
                 self._write_row(row, None, info)
                 tag = self.fh.getvalue()
@@ -215,7 +214,7 @@ class _Worksheet(Worksheet):
                         a, b = min(inside), max(inside)
                     low, high = (a, b) if low is None or high is None else (min(low, a), max(high, b))
             if (row + 1) % 16 == 0 or row == self.dim_rowmax:
-                if low is not None:
+                if low is not None and high is not None:
                     spans[row // 16] = f"{low + 1}:{high + 1}"
                     low = None
         self.row_spans = spans
