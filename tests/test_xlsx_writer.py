@@ -94,13 +94,7 @@ def _rows_xml(path: Path, whole_rows: bool) -> bytes:
         height = row_height(r % 3 + 1)  # default, 30 and 45 points
         if whole_rows and ws.put_row(r, cells, height):
             continue
-        if height is not None:
-            ws.set_row(r, height)
-        for c, v, f in cells:
-            if isinstance(v, FormulaCell):
-                ws.write_formula(r, c, v.formula, f, v.value)
-            else:
-                w.put(ws, r, c, v, f)
+        w.put_cells(ws, r, cells, height)
     w.close()
     with zipfile.ZipFile(path) as z:
         return z.read("xl/worksheets/sheet1.xml")

@@ -53,16 +53,12 @@ class ColumnFormula:
     def covers(self, r: int) -> bool:
         return r in self.rows if self.rows is not None else self.first <= r <= self.last
 
-    def text_at(self, r: int) -> str:
-        t = self.text.replace(ROW_MARK, str(r + 1))
-        return t.replace(MAP_MARK, str(self.rows[r] + 1)) if self.rows is not None else t
-
     def texts(self, rows: Sequence[int]) -> list[str]:
-        """`text_at` of each of `rows`."""
+        """The formula's text in each of `rows`."""
+        parts = self.text.split(ROW_MARK)
         if self.rows is None:
-            parts = self.text.split(ROW_MARK)
             return [str(r + 1).join(parts) for r in rows]
-        return [self.text_at(r) for r in rows]
+        return [str(r + 1).join(parts).replace(MAP_MARK, str(self.rows[r] + 1)) for r in rows]
 
     def row_range(self):
         return sorted(self.rows) if self.rows is not None else range(self.first, self.last + 1)
@@ -109,15 +105,21 @@ class Sheet:
                 {r for r, _c in self.cell_formulas}
         return self._used
 
-    def function_at(self, r: int, c: int) -> Fn | None:
-        """The compiled formula of a cell, if it has one (what evaluation needs)."""
+    def column_rows(self, col: int, cf: ColumnFormula) -> list[int]:
+        """The rows whose cell the column formula `cf` of `col` gives: its rows, less those
+        with a cell's own formula or a typed value."""
+        aside = {r for r, c in self.typed_over if c == col}
+        if col in self.own_formula_columns:
+            aside.update(r for r, c in self.cell_formulas if c == col)
+        return [r for r in cf.row_range() if r not in aside] if aside else list(cf.row_range())
+
+    def shows_value(self, r: int, c: int) -> bool:
+        """Whether a cell of `values` is written as a value: typed over a formula, or
+        where no formula is."""
         if (r, c) in self.typed_over:
-            return None
-        f = self.cell_formulas.get((r, c))
-        if f is not None:
-            return f.fn
+            return True
         cf = self.column_formulas.get(c)
-        return cf.fn if cf is not None and cf.covers(r) else None
+        return (r, c) not in self.cell_formulas and (cf is None or not cf.covers(r))
 
 
 class Book:
@@ -278,9 +280,7 @@ class Book:
         cache = s.cache
         # rows with their own formula or a typed value keep theirs; a row already computed
         # (read by its own column while that was evaluated) keeps its value below
-        aside = {r for r, c in s.cell_formulas if c == col} if col in s.own_formula_columns else set()
-        aside.update(r for r, c in s.typed_over if c == col)
-        rows = [r for r in cf.row_range() if r not in aside] if aside else list(cf.row_range())
+        rows = s.column_rows(col, cf)
         empty: list[int] = []
         if cf.rows is None:
             # A column formula reads its own row and fixed cells: on the rows of the
@@ -369,8 +369,8 @@ class Book:
         """Every formula cell of a sheet: (row, col, text)."""
         s = self.sheets[sheet]
         for c, cf in s.column_formulas.items():
-            for r in cf.row_range():
-                if (r, c) not in s.cell_formulas and (r, c) not in s.typed_over:
-                    yield r, c, cf.text_at(r)
+            rows = s.column_rows(c, cf)
+            for r, text in zip(rows, cf.texts(rows)):
+                yield r, c, text
         for (r, c), f in s.cell_formulas.items():
             yield r, c, f.text

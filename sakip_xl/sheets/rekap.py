@@ -201,14 +201,7 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
         cells = [(c, FormulaCell(ftext.replace(ROW_MARK, str(r + 1)), cell_fmts.get(c), "" if v is None else v)
                   if c == fcol else v, cell_fmts.get(c)) for c, v in enumerate(row)]
         height = fitting_height((row[c], widths[c]) for c in wrap)
-        if not ws.put_row(r, cells, height):  # a value the fast path leaves to XlsxWriter
-            if height is not None:
-                ws.set_row(r, height)
-            for c, v, f in cells:
-                if isinstance(v, FormulaCell):
-                    ws.write_formula(r, c, v.formula, f, v.value)
-                else:
-                    w.put(ws, r, c, v, f)
+        w.put_row(ws, r, cells, height)
         if r % 1024 == 0:
             forgotten = _forget_written_rows(ws, forgotten)
         r += 1

@@ -153,10 +153,7 @@ class _Worksheet(Worksheet):
                 style = styles[(col, fmt)] = self._style(row, col, fmt)
             attr = f' r="{_COLUMN_LETTERS[col]}{number}"{style}' if col < 256 else _ref(col, number) + style
             if isinstance(v, str) and v:
-                if (not v.isprintable() or "_x" in v) and _CONTROL.search(v) is not None:
-                    v = self._escape_control_characters(v)
-                space = ' xml:space="preserve"' if v[:1].isspace() or v[-1:].isspace() else ""
-                xml.append(f'<c{attr} t="inlineStr"><is><t{space}>{_escape(v)}</t></is></c>')
+                xml.append(self._inline_text(attr, v))
             elif isinstance(v, (float, int)):  # not a logical: those went to XlsxWriter above
                 xml.append(f"<c{attr}><v>{v:.16G}</v></c>")
             elif isinstance(v, _Formula):
@@ -244,11 +241,7 @@ class _Worksheet(Worksheet):
                         style = self._style(row, col, fmt)
                         if fmt:
                             styles[fmt] = style
-                    if kind is _Formula and type(cell.value) is float:  # the common case, as _cell_xml writes it
-                        xml.append(f"<c{_ref(col, number)}{style}><f>{_escape(cell.formula)}</f>"
-                                   f"<v>{cell.value}</v></c>")
-                    else:
-                        xml.append(self._cell_xml(_ref(col, number) + style, cell))
+                    xml.append(self._cell_xml(_ref(col, number) + style, cell))
                 else:  # written by XlsxWriter, in its place
                     self.fh.write("".join(xml))
                     xml.clear()
@@ -286,12 +279,7 @@ class _Worksheet(Worksheet):
         if kind is _String:
             if not self.constant_memory:
                 return f'<c{attr} t="s"><v>{cell.string}</v></c>'
-            text = cell.string
-            if _CONTROL.search(text) is not None:
-                text = self._escape_control_characters(text)
-            # XlsxWriter's test (regular expressions ^\s and \s$): the same characters
-            space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-            return f'<c{attr} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+            return self._inline_text(attr, cell.string)
         if kind is _Formula:
             value = cell.value
             if isinstance(value, bool):
@@ -305,6 +293,14 @@ class _Worksheet(Worksheet):
                 value = _escape(value)
             return f"<c{attr}><f>{_escape(cell.formula)}</f><v>{value}</v></c>"
         return f"<c{attr}/>"
+
+    def _inline_text(self, attr: str, text: str) -> str:
+        """A text cell of a constant_memory sheet as XlsxWriter writes it."""
+        if (not text.isprintable() or "_x" in text) and _CONTROL.search(text) is not None:
+            text = self._escape_control_characters(text)
+        # XlsxWriter's test (regular expressions ^\s and \s$): the same characters
+        space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+        return f'<c{attr} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         return formula[1:] if formula.startswith("=") else formula
@@ -394,22 +390,41 @@ class Writer:
         assert not self.constant_memory, "rows of a constant_memory sheet are written one by one"
         table, shared = ws.table, ws.str_table._get_shared_string_index
         limit = ws.xls_strmax // 2
-        stored = [cell for cell in cells if (type(cell[2]) is str and 0 < len(cell[2]) <= limit)
-                  or (type(cell[2]) in (float, int) and math.isfinite(cell[2]))]  # type: ignore[arg-type]
-        rows, cols = [r for r, *_ in stored], [c for _, c, *_ in stored]
-        if stored and (min(rows) < 0 or min(cols) < 0 or max(rows) >= ws.xls_rowmax or max(cols) >= ws.xls_colmax):
-            stored = []  # a cell beyond the sheet: XlsxWriter decides, cell by cell
-        if stored:
+        quick = [isinstance(v, str) and 0 < len(v) <= limit
+                 or isinstance(v, (float, int)) and not isinstance(v, bool) and math.isfinite(v)
+                 for _r, _c, v, _f in cells]
+        rows = [cell[0] for cell, q in zip(cells, quick) if q]
+        cols = [cell[1] for cell, q in zip(cells, quick) if q]
+        if rows and (min(rows) < 0 or min(cols) < 0 or max(rows) >= ws.xls_rowmax or max(cols) >= ws.xls_colmax):
+            quick = [False] * len(cells)  # a cell beyond the sheet: XlsxWriter decides, cell by cell
+        elif rows:
             ws._check_dimensions(min(rows), min(cols))
             ws._check_dimensions(max(rows), max(cols))
-        fast = {(r, c) for r, c, *_ in stored}
-        for r, c, v, f in cells:
-            if (r, c) not in fast:
+        for (r, c, v, f), q in zip(cells, quick):
+            if not q:
                 self.put(ws, r, c, v, f)
-            elif type(v) is str:
+            elif isinstance(v, str):
                 table[r][c] = _String(shared(v), f)
             else:
                 table[r][c] = _Number(v, f)
+
+    def put_row(self, ws: _Worksheet, r: int, cells: Sequence[tuple[int, object, Any]],
+                height: float | None = None) -> None:
+        """A row of (column, value, format) cells of a constant_memory sheet, in column
+        order: at once where `_Worksheet.put_row` can, else cell by cell."""
+        if not ws.put_row(r, cells, height):
+            self.put_cells(ws, r, cells, height)
+
+    def put_cells(self, ws: _Worksheet, r: int, cells: Sequence[tuple[int, object, Any]],
+                  height: float | None = None) -> None:
+        """A row of (column, value, format) cells written one by one, `height` tall."""
+        if height is not None:
+            ws.set_row(r, height)
+        for c, v, f in cells:
+            if isinstance(v, FormulaCell):
+                ws.write_formula(r, c, v.formula, f, v.value)
+            else:
+                self.put(ws, r, c, v, f)
 
     def close(self) -> None:
         self.wb.close()
@@ -522,11 +537,9 @@ def write_cells(w: Writer, ws: _Worksheet, book: Book, sheet: str, style, widths
                 wrapped.setdefault(cell[0], []).append((cell[-1], width))
 
     by_row: dict[int, list[tuple[int, Value]]] = {}  # texts enter the shared strings row by row
-    formulas, typed_over, originals = s.column_formulas, s.typed_over, s.originals
     for (r, c), v in s.values.items():
-        cf = formulas.get(c)
-        if (r, c) in typed_over or (r, c) not in s.cell_formulas and (cf is None or not cf.covers(r)):
-            by_row.setdefault(r, []).append((c, originals.get((r, c), v) if originals else v))
+        if s.shows_value(r, c):
+            by_row.setdefault(r, []).append((c, s.originals.get((r, c), v)))
     plain: list[tuple[int, int, object, Any]] = []
     for r, values in by_row.items():
         for c, value in values:
@@ -571,10 +584,7 @@ def write_cells(w: Writer, ws: _Worksheet, book: Book, sheet: str, style, widths
 def _formula_column(book: Book, s, c: int, cf) -> list[tuple[int, str, object]]:
     """(row, formula text, value) of the cells of a column formula, in row order, without
     those holding their own formula or a typed value."""
-    aside = {r for r, cc in s.typed_over if cc == c}
-    if c in s.own_formula_columns:
-        aside.update(r for r, cc in s.cell_formulas if cc == c)
-    rows = [r for r in cf.row_range() if r not in aside] if aside else list(cf.row_range())
+    rows = s.column_rows(c, cf)
     cache = s.cache
     values = [cache.get((r, c), _MISSING) for r in rows]
     return [(r, text, book.value(s.name, r, c) if v is _MISSING else v)
