@@ -158,3 +158,30 @@ def test_a_rollup_compiled_once_per_shape_gives_what_its_own_formula_gives():
             assert fill_shape(text, positions, on) == render(rollup(Cell("A", 0, 0), cells), on)
         assert _same(shaped, direct), (own, kids, shaped, direct)
         assert _same(shaped, expected), (own, kids, shaped)
+
+
+def test_a_reference_shown_blank_when_empty_is_itself_otherwise():
+    """IF(x="","",x) over a column (chapter III's copies of the input tables): an empty
+    cell or an empty text shows "", anything else is itself. By Excel's rules for x="":
+    TRUE only for an empty cell and ""; spaces, text, numbers (0 included) and logical
+    values are not "", and an error in x is the error of the test, so of the IF."""
+    from sakip_xl.rules.formula import DIV0, Mapped
+    from sakip_xl.sheets.chapter3 import blank_or
+
+    source = [None, "", "  ", "teks", 0.0, 5.5, True, DIV0]
+    expected = ["", "", "  ", "teks", 0.0, 5.5, True, DIV0]
+    book = Book()
+    for r, v in enumerate(source):
+        if isinstance(v, XLError):
+            book.set_formula("Src", r, 0, fn("ROUND", 1 / Cell("Src", 99, 0), 0))  # 1/0: #DIV/0!
+        else:
+            book.set("Src", r, 0, v)
+    book.set("Src", 99, 0, 0)
+    book.set_mapped_formula("Out", 1, blank_or(Mapped("Src", 0)), {10 + r: r for r in range(len(source))})
+    by_column = [book.value("Out", 10 + r, 1) for r in range(len(source))]
+    assert all(_same(a, b) for a, b in zip(by_column, expected)), by_column
+    book.sheets["Out"].cache.clear()
+    book.sheets["Out"].evaluated.clear()
+    book._evaluating.add(("Out", 1))  # each cell by its scalar function
+    by_cell = [book.value("Out", 10 + r, 1) for r in range(len(source))]
+    assert all(_same(a, b) for a, b in zip(by_cell, expected)), by_cell

@@ -197,6 +197,24 @@ class _ColumnCompiler:
         return f_round
 
     def _if(self, e: Call) -> _Node:
+        f_if = self._if_branches(e)
+        test = e.args[0]
+        if (len(e.args) == 3 and isinstance(test, BinOp) and test.op == "=" and _is_empty_text(test.b)
+                and _is_empty_text(e.args[1]) and e.args[2] is test.a and isinstance(test.a, (RowCell, Mapped))):
+            # IF(x="","",x), a reference shown blank when empty: x is read once, and is
+            # itself unless it shows nothing (an error stays the error the test gives)
+            x = _column(self.compile(test.a))
+
+            def f_blank_or(b: Book, rows: Sequence[int]) -> list[Value]:
+                vals = x(b, rows)
+                if any(type(v) is list for v in vals):  # an array: Excel's own rules
+                    return f_if(b, rows)
+                return ["" if v is None or v == "" else v for v in vals]
+
+            return f_blank_or
+        return f_if
+
+    def _if_branches(self, e: Call) -> ColumnFn:
         cond = _column(self.compile(e.args[0]))
         then = _column(self.compile(e.args[1]))
         other = _column(self.compile(e.args[2])) if len(e.args) > 2 else _column(_Fixed(lambda b: False))
@@ -239,6 +257,10 @@ def _equals_text(xs: ColumnFn, text: str, negate: bool, op: Callable[[Value, Val
                 if type(x) is float else _broadcast(op, x, text) for x in xs(b, rows)]
 
     return f_equals
+
+
+def _is_empty_text(e: Expr) -> bool:
+    return isinstance(e, Lit) and e.value == "" and type(e.value) is str
 
 
 def _as_range(f: _Node) -> _Node:
