@@ -147,7 +147,7 @@ def build_chapter3(data: Data, book: Book, tree: BudgetTree, issues: list[Issue]
     realisasi_by_code = code_index(data, "realisasi")
     indicators = [r for r in data.rows["iku"] if code_key(r.get("kode"))]
     flagged = flagged_indicators(data, issues)
-    rekap, (pagu, realisasi, penyerapan), budget_rows = _rekap(data, book, tree)
+    rekap, (pagu, realisasi, penyerapan), budget_rows = _rekap(data, book, tree, full)
     capaian, (cap, count, with_capaian, excluded, average, kategori) = _capaian(
         data, book, indicators, realisasi_by_code, full, flagged)
     efisiensi, (overall, metode) = _efisiensi(data, book, indicators, realisasi_by_code, average,
@@ -396,7 +396,7 @@ def cat_notes(notes: list[Expr]) -> Expr:
 
 
 
-def _rekap(data: Data, book: Book, tree: BudgetTree):
+def _rekap(data: Data, book: Book, tree: BudgetTree, full: bool):
     layout = data.layout
     spec = OutputSheet(REKAP, [20, 13, 50, 17, 17, 17, 11, 16, 30],
                        number_formats={3: "rupiah", 4: "rupiah", 5: "rupiah", 6: "persen", 7: "rupiah"},
@@ -445,7 +445,7 @@ def _rekap(data: Data, book: Book, tree: BudgetTree):
     s.column(7, difference_of(pagu, real), own_rows)
     spec.totals.append(total_row)
     programs = [n for n in tree.roots if id(n) in where]
-    if programs:
+    if programs and full:  # the table and chart per program
         r = total_row + 2
         s.text(r, 0, "Penyerapan per Program")
         spec.titles.append(r)
