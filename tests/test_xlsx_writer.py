@@ -104,3 +104,34 @@ def test_a_row_written_at_once_is_written_as_xlsxwriter_writes_it(tmp_path: Path
     ours, theirs = _rows_xml(tmp_path / "rows.xlsx", True), _rows_xml(tmp_path / "cells.xlsx", False)
     assert b'customHeight="1"' in ours and b"inlineStr" in ours  # heights and text were written at all
     assert ours == theirs
+
+
+def test_parts_are_deflated_at_the_writers_level_and_xlsxwriter_is_left_as_it_was(tmp_path: Path):
+    """Every part is stored as zlib deflates it at ZIP_LEVEL (raw deflate, as zip stores
+    it), and XlsxWriter's own ZipFile is back in place after writing."""
+    import struct
+    import zlib
+
+    import xlsxwriter.workbook
+
+    from sakip_xl.xlsx.writer import ZIP_LEVEL
+
+    before = xlsxwriter.workbook.ZipFile
+    path = tmp_path / "a.xlsx"
+    w = Writer(path)
+    ws = w.add_sheet("S")
+    for r in range(200):
+        w.put(ws, r, 0, f"baris {r} " * 5)
+        w.put(ws, r, 1, r * 1.5)
+    w.close()
+    assert xlsxwriter.workbook.ZipFile is before
+    raw = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        infos = z.infolist()
+        for info in infos:
+            name_len, extra_len = struct.unpack("<HH", raw[info.header_offset + 26:info.header_offset + 30])
+            start = info.header_offset + 30 + name_len + extra_len
+            stored = raw[start:start + info.compress_size]
+            deflate = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+            assert stored == deflate.compress(z.read(info)) + deflate.flush(), info.filename
+    assert len(infos) > 5

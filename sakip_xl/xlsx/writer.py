@@ -14,10 +14,12 @@ import io
 import itertools
 import math
 import re
+import zipfile
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import xlsxwriter
+import xlsxwriter.workbook
 import xlsxwriter.worksheet
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
@@ -327,6 +329,20 @@ class _Worksheet(Worksheet):
             table[row][col] = _Formula(text, cell_format, value)
 
 
+#: The deflate level of written workbooks. zipfile's default, 6, took a quarter of a
+#: large recompute's time (0.27 s for its 17 MB of XML, 2.05 MB written); level 2 takes
+#: 0.09 s for 2.49 MB (a 200-office rekap: 0.61 s and 4.7 MB, 0.23 s and 5.8 MB).
+ZIP_LEVEL = 2
+
+
+class _LeveledZipFile(zipfile.ZipFile):
+    """XlsxWriter's zip, deflated at ZIP_LEVEL."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("compresslevel", ZIP_LEVEL)
+        super().__init__(*args, **kwargs)
+
+
 class Writer:
     """An XlsxWriter workbook with cached formats and typed cell writing."""
 
@@ -427,7 +443,13 @@ class Writer:
                 self.put(ws, r, c, v, f)
 
     def close(self) -> None:
-        self.wb.close()
+        # XlsxWriter has no option for the deflate level: its ZipFile is ours while it writes.
+        module = xlsxwriter.workbook
+        saved, module.ZipFile = module.ZipFile, _LeveledZipFile  # type: ignore[misc]
+        try:
+            self.wb.close()
+        finally:
+            module.ZipFile = saved  # type: ignore[misc]
         with open(self.path, "wb") as fh:
             fh.write(self.buffer.getbuffer())
 
