@@ -445,11 +445,11 @@ class Writer:
     def close(self) -> None:
         # XlsxWriter has no option for the deflate level: its ZipFile is ours while it writes.
         module = xlsxwriter.workbook
-        saved, module.ZipFile = module.ZipFile, _LeveledZipFile  # type: ignore[misc]
+        saved, module.ZipFile = module.ZipFile, _LeveledZipFile
         try:
             self.wb.close()
         finally:
-            module.ZipFile = saved  # type: ignore[misc]
+            module.ZipFile = saved
         with open(self.path, "wb") as fh:
             fh.write(self.buffer.getbuffer())
 
