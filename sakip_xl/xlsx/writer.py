@@ -14,6 +14,7 @@ import io
 import itertools
 import math
 import re
+import threading
 import zipfile
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -335,6 +336,9 @@ class _Worksheet(Worksheet):
 ZIP_LEVEL = 2
 
 
+_ZIP_SWAP = threading.Lock()
+
+
 class _LeveledZipFile(zipfile.ZipFile):
     """XlsxWriter's zip, deflated at ZIP_LEVEL."""
 
@@ -443,13 +447,15 @@ class Writer:
                 self.put(ws, r, c, v, f)
 
     def close(self) -> None:
-        # XlsxWriter has no option for the deflate level: its ZipFile is ours while it writes.
+        # XlsxWriter has no option for the deflate level: its ZipFile is ours while it
+        # writes (one workbook at a time, so threads never leave the swap in place).
         module = xlsxwriter.workbook
-        saved, module.ZipFile = module.ZipFile, _LeveledZipFile
-        try:
-            self.wb.close()
-        finally:
-            module.ZipFile = saved
+        with _ZIP_SWAP:
+            saved, module.ZipFile = module.ZipFile, _LeveledZipFile
+            try:
+                self.wb.close()
+            finally:
+                module.ZipFile = saved
         with open(self.path, "wb") as fh:
             fh.write(self.buffer.getbuffer())
 
