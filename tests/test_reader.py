@@ -529,6 +529,34 @@ def test_xlsm_and_ods_read_like_xlsx(formats, fmt):
     assert found(other) == found(reference)  # LibreOffice's empty drawing parts are no lost objects
 
 
+def _with_prefixed_elements(path: Path, out: Path) -> Path:
+    """The workbook as the .NET OpenXML SDK writes its parts: every element of the sheets
+    and of styles.xml named with the prefix `x:`, declared on the root (xmlns:x) instead
+    of as the default namespace. To an XML reader it is the same document."""
+    import re
+
+    main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if re.fullmatch(r"xl/(worksheets/sheet\d+|styles)\.xml", info.filename):
+                text = re.sub(r"<(/?)([A-Za-z]\w*)(?=[\s>/])", r"<\1x:\2", data.decode("utf-8"))
+                assert main in text
+                data = text.replace(main, main.replace("xmlns=", "xmlns:x="), 1).encode("utf-8")
+            zout.writestr(info, data)
+    return out
+
+
+def test_xlsx_with_prefixed_elements_reads_like_xlsx(problem_xlsx, tmp_path):
+    """Formula cells (typed-over ones found) and percent formats (79% read as 79) are
+    found whatever the prefix of the elements; before, none were in such a file."""
+    reference = check_workbook(problem_xlsx)
+    other = check_workbook(_with_prefixed_elements(problem_xlsx, tmp_path / "sdk.xlsx"))
+    assert other.data.source.sheet("Realisasi").xml_prefix == "x:"
+    assert inputs(other) == inputs(reference)
+    assert found(other) == found(reference)
+
+
 def test_xls_reads_like_xlsx_but_without_formula_and_format_knowledge(formats):
     reference, xls = check_workbook(formats["xlsx"]), check_workbook(formats["xls"])
     assert xls.data.source.format == "xls"

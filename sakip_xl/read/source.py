@@ -74,6 +74,7 @@ class SourceSheet:
     visible: bool = True
     n_cols: int = 0
     xml: str | None = field(default=None, repr=False)  # xlsx: the sheet's XML, scanned per row on demand
+    xml_prefix: str = ""  # the namespace prefix of its elements (`x:` from the .NET OpenXML SDK), if any
     _row_spans: dict[int, tuple[int, int]] | None = field(default=None, repr=False)
     _scanned: set[int] = field(default_factory=set, repr=False)
 
@@ -86,15 +87,16 @@ class SourceSheet:
 
     def _scan_row(self, row: int, xml: str) -> None:
         """Record the formula cells of a row's `<row>` element (of the last one, if repeated)."""
+        row_element, formula_cell = _sheet_patterns(self.xml_prefix)
         if self._row_spans is None:
-            found = list(_ROW.finditer(xml))
+            found = list(row_element.finditer(xml))
             starts = [m.start() for m in found]
             self._row_spans = dict(zip([int(m.group(1)) - 1 for m in found], zip(starts, [*starts[1:], len(xml)])))
         self._scanned.add(row)
         span = self._row_spans.get(row)
         if span is not None:
             self.formulas.update([(int(digits) - 1, _cached_col_index(letters))
-                                  for letters, digits in _FORMULA_CELL.findall(xml, *span)])
+                                  for letters, digits in formula_cell.findall(xml, *span)])
 
 
 @dataclass
@@ -350,11 +352,11 @@ def _cells(rows: Sequence[Sequence[object]]) -> tuple[dict[tuple[int, int], obje
 # ---------------------------------------------------------------- xlsx
 
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
-# Excel, LibreOffice, XlsxWriter and openpyxl all write r= first in <c> and <row>.
-_FORMULA_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f\b')
+# Excel, LibreOffice, XlsxWriter, openpyxl and the .NET OpenXML SDK all write r= first in
+# <c> and <row>; the SDK writes its elements with a prefix (`<x:c r=...>`).
+_ROOT_PREFIX = re.compile(r"\s*(?:<\?xml[^>]*\?>\s*)?<(\w+:)?\w")
 # A cell that holds something (not `<c .../>`, a format only), r= anywhere, any namespace prefix.
 _FILLED_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]+)(\d+)"[^>]*(?<!/)>')
-_ROW = re.compile(r'<row r="(\d+)"')
 # A cell reference beyond column GR (200) or row 20,000 (MAX_COLUMNS, MAX_ROWS): three
 # letters, two letters after GR, or a row of six digits or of five above 20000.
 _FAR_REFERENCE = rb'(?:[A-Z]{3,}\d+|(?:[H-Z][A-Z]|G[S-Z])\d+|[A-Z]{1,2}(?:[1-9]\d{5,}|[3-9]\d{4}|2(?!0000")\d{4}))'
@@ -362,6 +364,20 @@ _FAR_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="(' + _FAR_REFERENCE + rb')"[^>
 # Part of every `_FAR_CELL` match; its literal start makes the search about 4 times faster.
 _FAR_HINT = re.compile(rb'r="' + _FAR_REFERENCE + rb'"')
 _BUILTIN_PERCENT = {9, 10}
+
+
+@functools.lru_cache(maxsize=8)
+def _sheet_patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The <row> elements and the formula cells of a sheet whose elements carry `prefix`
+    (a literal start keeps the search fast)."""
+    p = re.escape(prefix)
+    return re.compile(rf'<{p}row r="(\d+)"'), re.compile(rf'<{p}c r="([A-Z]+)(\d+)"[^>]*>\s*<{p}f\b')
+
+
+def _xml_prefix(xml: str) -> str:
+    """The namespace prefix of a part's root element (`x:`), or ""."""
+    m = _ROOT_PREFIX.match(xml)
+    return (m.group(1) or "") if m else ""
 
 
 def _attrs(text: str) -> dict[str, str]:
@@ -442,10 +458,10 @@ def _xlsx_facts(z: zipfile.ZipFile, source: SourceWorkbook, parts: list[tuple[st
     if "xl/styles.xml" in names:
         styles = z.read("xl/styles.xml").decode("utf-8")
         custom = {int(a["numFmtId"]): a.get("formatCode", "")
-                  for a in map(_attrs, re.findall(r"<numFmt\b([^>]*)/?>", styles))}
-        xfs = re.search(r"<cellXfs\b[^>]*>(.*?)</cellXfs>", styles, re.S)
+                  for a in map(_attrs, re.findall(r"<(?:\w+:)?numFmt\b([^>]*)/?>", styles))}
+        xfs = re.search(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", styles, re.S)
         if xfs:
-            for i, m in enumerate(re.finditer(r"<xf\b([^>]*?)(?:/>|>)", xfs.group(1))):
+            for i, m in enumerate(re.finditer(r"<(?:\w+:)?xf\b([^>]*?)(?:/>|>)", xfs.group(1))):
                 fid = int(_attrs(m.group(1)).get("numFmtId", "0"))
                 if fid in _BUILTIN_PERCENT or (fid in custom and _is_percent_format(custom[fid])):
                     percent_xf.add(i)
@@ -463,8 +479,8 @@ def _xlsx_facts(z: zipfile.ZipFile, source: SourceWorkbook, parts: list[tuple[st
         sheet.formulas_known = True
         if sheet.cells:  # (a sheet not read, or empty, has no formula or percent to find)
             text = xml[name].decode("utf-8")
+            sheet.xml, sheet.xml_prefix = text, _xml_prefix(text)
             _scan_percent(text, sheet, percent_xf)
-            sheet.xml = text
         rel_name = target.rsplit("/", 1)
         rel_path = f"{rel_name[0]}/_rels/{rel_name[1]}.rels"
         if rel_path in names:
@@ -475,7 +491,7 @@ def _scan_percent(xml: str, sheet: SourceSheet, percent_xf: set[int]) -> None:
     """Record the percent-formatted cells of a sheet's XML (only if such a format exists)."""
     if percent_xf:
         styles = "|".join(str(i) for i in sorted(percent_xf))
-        for m in re.finditer(rf'<c r="([A-Z]+)(\d+)"[^>]*?\ss="(?:{styles})"', xml):
+        for m in re.finditer(rf'<{re.escape(sheet.xml_prefix)}c r="([A-Z]+)(\d+)"[^>]*?\ss="(?:{styles})"', xml):
             sheet.percent.add((int(m.group(2)) - 1, _col_index(m.group(1))))
 
 
@@ -511,7 +527,8 @@ def _lost_objects(rels: str, z: zipfile.ZipFile, folder: str) -> list[str]:
 def _only_our_comments(z: zipfile.ZipFile, path: str) -> bool:
     """Whether every comment of a comments part is sakip-xl's own problem mark."""
     try:
-        authors = set(re.findall(r"<author>([^<]*)</author>", z.read(path).decode("utf-8", "replace")))
+        authors = set(re.findall(r"<(?:\w+:)?author>([^<]*)</(?:\w+:)?author>",
+                                 z.read(path).decode("utf-8", "replace")))
     except KeyError:
         return False
     return authors == {MARK_AUTHOR}
