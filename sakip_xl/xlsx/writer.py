@@ -448,14 +448,18 @@ class Writer:
 
     def close(self) -> None:
         # XlsxWriter has no option for the deflate level: its ZipFile is ours while it
-        # writes (one workbook at a time, so threads never leave the swap in place).
+        # writes (one workbook at a time, so threads never leave the swap in place). A
+        # version that no longer imports ZipFile by name writes at its own level.
         module = xlsxwriter.workbook
         with _ZIP_SWAP:
-            saved, module.ZipFile = module.ZipFile, _LeveledZipFile
+            saved = vars(module).get("ZipFile")
+            if saved is not None:
+                module.ZipFile = _LeveledZipFile
             try:
                 self.wb.close()
             finally:
-                module.ZipFile = saved
+                if saved is not None:
+                    module.ZipFile = saved
         with open(self.path, "wb") as fh:
             fh.write(self.buffer.getbuffer())
 
