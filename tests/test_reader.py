@@ -11,6 +11,7 @@ in other case. Cell addresses are derived by hand from each sheet's rows below
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -533,8 +534,6 @@ def _with_prefixed_elements(path: Path, out: Path) -> Path:
     """The workbook as the .NET OpenXML SDK writes its parts: every element of the sheets
     and of styles.xml named with the prefix `x:`, declared on the root (xmlns:x) instead
     of as the default namespace. To an XML reader it is the same document."""
-    import re
-
     main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():

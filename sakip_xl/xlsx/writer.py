@@ -334,9 +334,7 @@ class _Worksheet(Worksheet):
 #: large recompute's time (0.27 s for its 17 MB of XML, 2.05 MB written); level 2 takes
 #: 0.09 s for 2.49 MB (a 200-office rekap: 0.61 s and 4.7 MB, 0.23 s and 5.8 MB).
 ZIP_LEVEL = 2
-
-
-_ZIP_SWAP = threading.Lock()
+_ZIP_SWAP = threading.Lock()  # held while XlsxWriter's ZipFile is swapped for `_LeveledZipFile`
 
 
 class _LeveledZipFile(zipfile.ZipFile):
