@@ -141,11 +141,11 @@ def test_a_read_only_file_is_not_replaced(tmp_path):
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 200 KiB file system: room for one example workbook (106 KiB), not for it and its
-    recomputed copy (166 KiB) together."""
+    """A 120 KiB file system: room for one example workbook (67 KiB), not for it and a
+    backup of it, nor for it and its recomputed copy (128 KiB)."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mount)],
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=120k", "tmpfs", str(mount)],
                       capture_output=True).returncode != 0:
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     try:

@@ -135,3 +135,37 @@ def test_parts_are_deflated_at_the_writers_level_and_xlsxwriter_is_left_as_it_wa
             deflate = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
             assert stored == deflate.compress(z.read(info)) + deflate.flush(), info.filename
     assert len(infos) > 5
+
+
+def test_a_column_formula_is_written_as_shared_formulas_over_its_runs_of_rows(tmp_path: Path):
+    """Rows 5-13 (1-based) of column C hold `A<row>*2+$B$1`, less row 9 (not given) and
+    row 7 (written over with a number afterwards). By hand, the runs of consecutive rows
+    still holding the formula are 5-6, 8, 10-11 and 13: two shared formulas (si 0 and 1),
+    their text in their first cell, and two ordinary formulas. Excel's reading of a shared
+    formula (the master's relative references moved down, as openpyxl translates them)
+    must give every cell its own row's formula, and every cached value stays."""
+    import openpyxl
+
+    from sakip_xl.rules.formula import ROW_MARK
+
+    path = tmp_path / "shared.xlsx"
+    w = Writer(path)
+    ws = w.add_sheet("S")
+    rows = [4, 5, 6, 7, 9, 10, 12]  # 0-based
+    ws.put_column_formula(2, f"A{ROW_MARK}*2+$B$1", [(r, float(r)) for r in rows], w.fmt("derived"))
+    ws.put_number(6, 2, 99.0)
+    w.close()
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    elements = [e for e in xml.split("<c ") if 'r="C' in e[:6]]
+    assert [e[e.index("><") + 1:e.index("<v>")] for e in elements if "<f" in e] == [
+        '<f t="shared" ref="C5:C6" si="0">A5*2+$B$1</f>', '<f t="shared" si="0"/>',
+        "<f>A8*2+$B$1</f>",
+        '<f t="shared" ref="C10:C11" si="1">A10*2+$B$1</f>', '<f t="shared" si="1"/>',
+        "<f>A13*2+$B$1</f>"]
+    sheet = openpyxl.load_workbook(path)["S"]
+    assert {r: sheet.cell(r + 1, 3).value for r in [*rows, 8, 11]} == {
+        4: "=A5*2+$B$1", 5: "=A6*2+$B$1", 6: 99, 7: "=A8*2+$B$1", 9: "=A10*2+$B$1", 10: "=A11*2+$B$1",
+        12: "=A13*2+$B$1", 8: None, 11: None}
+    cached = openpyxl.load_workbook(path, data_only=True)["S"]
+    assert [cached.cell(r + 1, 3).value for r in rows] == [4, 5, 99, 7, 9, 10, 12]

@@ -17,7 +17,7 @@ import re
 import threading
 import zipfile
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 import xlsxwriter
 import xlsxwriter.workbook
@@ -27,7 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..model.book import Book
 from ..model.contract import Column, Contract
-from ..rules.formula import Range, Value, XLError, render, sheet_prefix
+from ..rules.formula import ROW_MARK, Range, Value, XLError, render, sheet_prefix
 from ..model.layout import Layout, TableLayout
 from ..read.source import MARK_AUTHOR, cell_position
 from ..checks.report import Report
@@ -68,7 +68,17 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 
 _Number, _String = xlsxwriter.worksheet.CellNumberTuple, xlsxwriter.worksheet.CellStringTuple
 _Blank, _Formula = xlsxwriter.worksheet.CellBlankTuple, xlsxwriter.worksheet.CellFormulaTuple
-_FAST_CELLS = frozenset((_Number, _String, _Formula, _Blank))  # the cell types `_cell_xml` writes
+
+
+class _SharedCell(NamedTuple):
+    """A cell of a column formula, written as part of a shared formula (`element`: its
+    `<f>` element, set by `_Worksheet._share_formulas` just before the sheet is written)."""
+    element: str
+    format: Any
+    value: object
+
+
+_FAST_CELLS = frozenset((_Number, _String, _Formula, _Blank, _SharedCell))  # the cell types `_cell_xml` writes
 _COLUMN_LETTERS = [xl_col_to_name(c) for c in range(256)]
 
 
@@ -105,6 +115,8 @@ class _Worksheet(Worksheet):
         super().__init__()
         self._put_styles: dict[tuple[int, Any], str] = {}  # (column, format) -> s= of a `put_row` cell
         self._row_tags: dict[float | None, str] = {}  # height -> a `put_row` row's tag after its number
+        # column formulas stored by `put_column_formula`: (column, text with ROW_MARK, [(row, cell)])
+        self._column_formulas: list[tuple[int, str, list[tuple[int, _SharedCell]]]] = []
 
     def _store(self, row: int, col: int, cell: tuple) -> None:
         if self._check_dimensions(row, col):
@@ -221,6 +233,7 @@ class _Worksheet(Worksheet):
 
     def _write_rows(self) -> None:
         """XlsxWriter's own, each row's common cells written in one string."""
+        self._share_formulas()
         self._calculate_spans()
         table, row_info, comments = self.table, self.row_info, self.comments
         styles: dict[Any, str] = {}  # format -> its s= attribute (indices are fixed by now)
@@ -283,7 +296,7 @@ class _Worksheet(Worksheet):
             if not self.constant_memory:
                 return f'<c{attr} t="s"><v>{cell.string}</v></c>'
             return self._inline_text(attr, cell.string)
-        if kind is _Formula:
+        if kind is _Formula or kind is _SharedCell:
             value = cell.value
             if isinstance(value, bool):
                 attr += ' t="b"'
@@ -294,7 +307,8 @@ class _Worksheet(Worksheet):
                 elif value:
                     attr += ' t="str"'
                 value = _escape(value)
-            return f"<c{attr}><f>{_escape(cell.formula)}</f><v>{value}</v></c>"
+            element = cell.element if kind is _SharedCell else f"<f>{_escape(cell.formula)}</f>"
+            return f"<c{attr}>{element}<v>{value}</v></c>"
         return f"<c{attr}/>"
 
     def _inline_text(self, attr: str, text: str) -> str:
@@ -314,6 +328,48 @@ class _Worksheet(Worksheet):
 
     def put_formula(self, row: int, col: int, formula: str, cell_format=None, value: object = 0) -> None:
         self._store(row, col, _Formula(self._prepare_formula(formula), cell_format, value))
+
+    def put_column_formula(self, col: int, text: str, cells: Sequence[tuple[int, object]], cell_format=None) -> None:
+        """The cells of one column formula, (row, cached value) in row order; `text` is the
+        formula with ROW_MARK for the row number, and no other reference relative to the
+        row (as `formula.render` writes it). Each run of consecutive rows is written as
+        one shared formula, as Excel writes a formula filled down: its text once, in the
+        run's first cell (a tenth of the sheet's XML for the template's prepared rows)."""
+        if not cells:
+            return
+        assert not self.constant_memory, "rows of a constant_memory sheet are written one by one"
+        if self._check_dimensions(cells[0][0], col) or self._check_dimensions(cells[-1][0], col):
+            for row, value in cells:  # beyond the sheet's bounds: XlsxWriter ignores them cell by cell
+                self.put_formula(row, col, text.replace(ROW_MARK, str(row + 1)), cell_format, value)
+            return
+        table, stored = self.table, []
+        for row, value in cells:
+            cell = table[row][col] = _SharedCell("", cell_format, value)
+            stored.append((row, cell))
+        self._column_formulas.append((col, text, stored))
+
+    def _share_formulas(self) -> None:
+        """Give the cells of each column formula their `<f>` element: the formula's text in
+        the first cell of each run of consecutive rows still holding it (a cell written
+        over since ends a run), `<f t="shared" si=.../>` in the others of the run."""
+        table, index = self.table, itertools.count()
+        for col, text, stored in self._column_formulas:
+            kept = [(row, cell) for row, cell in stored if table[row].get(col) is cell]
+            letter = _COLUMN_LETTERS[col] if col < 256 else xl_col_to_name(col)
+            for _, numbered in itertools.groupby(enumerate(kept), key=lambda x: x[1][0] - x[0]):
+                run = [rc for _, rc in numbered]
+                first, cell = run[0]
+                formula = _escape(text.replace(ROW_MARK, str(first + 1)))
+                if len(run) == 1:
+                    table[first][col] = cell._replace(element=f"<f>{formula}</f>")
+                    continue
+                si, last = next(index), run[-1][0]
+                table[first][col] = cell._replace(
+                    element=f'<f t="shared" ref="{letter}{first + 1}:{letter}{last + 1}" si="{si}">{formula}</f>')
+                element = f'<f t="shared" si="{si}"/>'
+                for row, cell in run[1:]:
+                    table[row][col] = cell._replace(element=element)
+        self._column_formulas.clear()
 
     def put_formulas(self, col: int, cells: Sequence[tuple[int, str, object]], cell_format=None) -> None:
         """Formula cells of one column, (row, text without "=", cached value) in row order,
@@ -585,10 +641,13 @@ def write_cells(w: Writer, ws: _Worksheet, book: Book, sheet: str, style, widths
         f = style(cf.first, c)
         cells = _formula_column(book, s, c, cf)
         wraps(f, c, cells)
-        if in_order is None:
-            ws.put_formulas(c, [(r, text, _cached(value)) for r, text, value in cells], f)
-        else:
-            in_order.extend((r, c, text, value, f) for r, text, value in cells)
+        if in_order is not None:
+            in_order.extend((r, c, text, value, f) for (r, value), text in zip(cells, cf.texts([r for r, _v in cells])))
+        elif cf.rows is None:
+            ws.put_column_formula(c, cf.text, [(r, _cached(value)) for r, value in cells], f)
+        else:  # each row maps to a source row of its own: not one formula filled down
+            ws.put_formulas(c, [(r, text, _cached(value))
+                                for (r, value), text in zip(cells, cf.texts([r for r, _v in cells]))], f)
     for (r, c), cell_formula in s.cell_formulas.items():
         if (r, c) not in s.typed_over:
             f, value = style(r, c), book.value(sheet, r, c)
@@ -611,14 +670,13 @@ def write_cells(w: Writer, ws: _Worksheet, book: Book, sheet: str, style, widths
                 ws.put_formula(r, c, text, f, _cached(value))
 
 
-def _formula_column(book: Book, s, c: int, cf) -> list[tuple[int, str, object]]:
-    """(row, formula text, value) of the cells of a column formula, in row order, without
-    those holding their own formula or a typed value."""
+def _formula_column(book: Book, s, c: int, cf) -> list[tuple[int, object]]:
+    """(row, value) of the cells of a column formula, in row order, without those holding
+    their own formula or a typed value."""
     rows = s.column_rows(c, cf)
     cache = s.cache
     values = [cache.get((r, c), _MISSING) for r in rows]
-    return [(r, text, book.value(s.name, r, c) if v is _MISSING else v)
-            for r, text, v in zip(rows, cf.texts(rows), values)]
+    return [(r, book.value(s.name, r, c) if v is _MISSING else v) for r, v in zip(rows, values)]
 
 
 def _cached(value: object) -> object:
