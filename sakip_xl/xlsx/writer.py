@@ -334,7 +334,7 @@ class _Worksheet(Worksheet):
         formula with ROW_MARK for the row number, and no other reference relative to the
         row (as `formula.render` writes it). Each run of consecutive rows is written as
         one shared formula, as Excel writes a formula filled down: its text once, in the
-        run's first cell (a tenth of the sheet's XML for the template's prepared rows)."""
+        run's first cell (the template's sheets hold a third of the XML they would)."""
         if not cells:
             return
         assert not self.constant_memory, "rows of a constant_memory sheet are written one by one"
