@@ -179,6 +179,7 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
     header_fmt = w.fmt("header_derived")
     cell_fmts = {c: w.fmt("plain", formats.get(c), c in wrap) for c in {*formats, *wrap}}
     fcol, ftext = formula_col or (-1, "")
+    columns, fmts = range(len(headers)), [cell_fmts.get(c) for c in range(len(headers))]
 
     def new_part():
         nonlocal part
@@ -198,9 +199,12 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
             if ws is not None:
                 ws.autofilter(0, 0, r - 1, len(headers) - 1)
             ws, r, forgotten = new_part(), 1, 0
-        cells = [(c, FormulaCell(ftext.replace(ROW_MARK, str(r + 1)), cell_fmts.get(c), "" if v is None else v)
-                  if c == fcol else v, cell_fmts.get(c)) for c, v in enumerate(row)]
-        height = fitting_height((row[c], widths[c]) for c in wrap)
+        cells = list(zip(columns, row, fmts, strict=True))  # every row as wide as the headers
+        if fcol >= 0:
+            v = row[fcol]
+            cells[fcol] = (fcol, FormulaCell(ftext.replace(ROW_MARK, str(r + 1)), fmts[fcol], "" if v is None else v),
+                           fmts[fcol])
+        height = fitting_height([(row[c], widths[c]) for c in wrap]) if wrap else None
         w.put_row(ws, r, cells, height)
         if r % 1024 == 0:
             forgotten = _forget_written_rows(ws, forgotten)

@@ -80,6 +80,7 @@ class _SharedCell(NamedTuple):
 
 _FAST_CELLS = frozenset((_Number, _String, _Formula, _Blank, _SharedCell))  # the cell types `_cell_xml` writes
 _COLUMN_LETTERS = [xl_col_to_name(c) for c in range(256)]
+_TEXT_BODIES = 20_000  # texts `put_row` keeps rendered (names, kinds and notes repeat down a rekap)
 
 
 def _ref(col: int, number: str) -> str:
@@ -113,7 +114,9 @@ class _Worksheet(Worksheet):
 
     def __init__(self) -> None:
         super().__init__()
-        self._put_styles: dict[tuple[int, Any], str] = {}  # (column, format) -> s= of a `put_row` cell
+        # (column, format) -> what surrounds the row number in a `put_row` cell's attributes
+        self._put_places: dict[tuple[int, Any], tuple[str, str]] = {}
+        self._text_bodies: dict[str, str] = {}  # text -> its `put_row` cell's XML after the attributes
         self._row_tags: dict[float | None, str] = {}  # height -> a `put_row` row's tag after its number
         # column formulas stored by `put_column_formula`: (column, text with ROW_MARK, [(row, cell)])
         self._column_formulas: list[tuple[int, str, list[tuple[int, _SharedCell]]]] = []
@@ -141,40 +144,46 @@ class _Worksheet(Worksheet):
         """Write a whole row of a constant_memory sheet now, as XlsxWriter would write
         what `Writer.put` stores (and a `Formula` cell as given): `values` are
         (column, value, format) in column order, `height` the row's height if not
-        the default. False, and nothing written, when a value needs XlsxWriter's own
+        the default. False, and none of its cells written, when a value needs XlsxWriter's own
         handling (long or rich text, logical, date, inf): write the row cell by cell."""
+        # XlsxWriter's flush of the row before (as its own writing of this row would, so also
+        # before a False): its cells take their format indices before this row's do
+        self._write_single_row(row)
         limit = self.xls_strmax // 2
-        for _col, v, _fmt in values:
-            if isinstance(v, str):
-                if len(v) > limit or v.startswith("<r>"):
-                    return False
-            elif isinstance(v, float):
-                if not math.isfinite(v):
-                    return False
-            elif not (v is None or isinstance(v, (int, _Formula)) and not isinstance(v, bool)):
-                return False
-        self._write_single_row(row)  # XlsxWriter's flush of the row before; this row is then current
         number = str(row + 1)
-        styles = self._put_styles
+        places, bodies = self._put_places, self._text_bodies
         xml: list[str] = []
         first = last = -1
         for col, v, fmt in values:
-            if v is None or v == "":
+            kind = type(v)
+            if isinstance(v, str) and v:
+                body = bodies.get(v)
+                if body is None:
+                    if len(v) > limit or v.startswith("<r>"):
+                        return False
+                    if len(bodies) >= _TEXT_BODIES:  # the texts of a few offices: memory stays bounded
+                        bodies.clear()
+                    body = bodies[v] = self._inline_body(v)
+            elif isinstance(v, (float, int)) and kind is not bool:
+                if kind is not int and not math.isfinite(v):
+                    return False
+                body = f"><v>{v:.16G}</v></c>"
+            elif v is None or v == "":
                 if fmt is None:
                     continue
-            # the row has no format of its own: a cell's style depends on its column and format
-            style = styles.get((col, fmt))
-            if style is None:
-                style = styles[(col, fmt)] = self._style(row, col, fmt)
-            attr = f' r="{_COLUMN_LETTERS[col]}{number}"{style}' if col < 256 else _ref(col, number) + style
-            if isinstance(v, str) and v:
-                xml.append(self._inline_text(attr, v))
-            elif isinstance(v, (float, int)):  # not a logical: those went to XlsxWriter above
-                xml.append(f"<c{attr}><v>{v:.16G}</v></c>")
-            elif isinstance(v, _Formula):
-                xml.append(self._cell_xml(attr, v))
+                body = "/>"
+            elif kind is _Formula:
+                body = ""
+            else:  # a logical, a date...: XlsxWriter's own handling
+                return False
+            place = places.get((col, fmt))
+            if place is None:  # the row has no format of its own: a cell's style depends on its column and format
+                letter = _COLUMN_LETTERS[col] if col < 256 else xl_col_to_name(col)
+                place = places[(col, fmt)] = (f' r="{letter}', f'"{self._style(row, col, fmt)}')
+            if body:
+                xml.append(f"<c{place[0]}{number}{place[1]}{body}")
             else:
-                xml.append(f"<c{attr}/>")
+                xml.append(self._cell_xml(f"{place[0]}{number}{place[1]}", v))
             if first < 0:
                 first = col
             last = col
@@ -313,11 +322,15 @@ class _Worksheet(Worksheet):
 
     def _inline_text(self, attr: str, text: str) -> str:
         """A text cell of a constant_memory sheet as XlsxWriter writes it."""
+        return f"<c{attr}{self._inline_body(text)}"
+
+    def _inline_body(self, text: str) -> str:
+        """What follows a constant_memory text cell's attributes."""
         if (not text.isprintable() or "_x" in text) and _CONTROL.search(text) is not None:
             text = self._escape_control_characters(text)
         # XlsxWriter's test (regular expressions ^\s and \s$): the same characters
         space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-        return f'<c{attr} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+        return f' t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         return formula[1:] if formula.startswith("=") else formula
