@@ -166,14 +166,18 @@ class Book:
         s._used = None
         values, originals, top = s.values, s.originals, s.max_row
         for row, col, value in cells:
-            v = value if type(value) is float or type(value) is str else to_cell_value(value)
-            if v is None or v == "":
-                values.pop((row, col), None)
-                originals.pop((row, col), None)
-                continue
-            values[(row, col)] = v
-            if isinstance(value, (dt.date, dt.time, dt.timedelta)):
-                originals[(row, col)] = value
+            kind = type(value)  # numbers and texts (nearly all) skip the checks that cannot apply to them
+            if kind is float or (kind is str and value):
+                values[(row, col)] = value
+            else:
+                v = to_cell_value(value)
+                if v is None or v == "":
+                    values.pop((row, col), None)
+                    originals.pop((row, col), None)
+                    continue
+                values[(row, col)] = v
+                if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+                    originals[(row, col)] = value
             if row > top:
                 top = row
         s.max_row = top
