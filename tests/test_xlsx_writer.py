@@ -169,3 +169,24 @@ def test_a_column_formula_is_written_as_shared_formulas_over_its_runs_of_rows(tm
         12: "=A13*2+$B$1", 8: None, 11: None}
     cached = openpyxl.load_workbook(path, data_only=True)["S"]
     assert [cached.cell(r + 1, 3).value for r in rows] == [4, 5, 99, 7, 9, 10, 12]
+
+
+def test_a_chart_over_a_shared_formula_column_caches_its_values(tmp_path: Path):
+    """A chart keeps the values it shows (for readers that do not recalculate); over the
+    cells of a column formula, rows 2-5 with cached values 2, 4, 6, 8, they are those."""
+    import re
+
+    from sakip_xl.rules.formula import ROW_MARK
+
+    path = tmp_path / "chart.xlsx"
+    w = Writer(path)
+    ws = w.add_sheet("S")
+    ws.put_column_formula(1, f"A{ROW_MARK}*2", [(r, float(2 * r)) for r in range(1, 5)])
+    chart = w.wb.add_chart({"type": "column"})
+    chart.add_series({"values": "=S!$B$2:$B$5"})
+    ws.insert_chart("D2", chart)
+    w.close()
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/charts/chart1.xml").decode()
+    points = re.findall(r"<c:pt idx=\"(\d)\"><c:v>([^<]*)</c:v>", xml)
+    assert [(int(i), float(v)) for i, v in points] == [(0, 2.0), (1, 4.0), (2, 6.0), (3, 8.0)]

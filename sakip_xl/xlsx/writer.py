@@ -78,6 +78,11 @@ class _SharedCell(NamedTuple):
     value: object
 
 
+# XlsxWriter takes a chart's cached data from the cells, by their class name: a shared cell's
+# value is then read as a formula's (another name would leave it out of the chart's cache)
+_SharedCell.__name__ = "Formula"
+
+
 _FAST_CELLS = frozenset((_Number, _String, _Formula, _Blank, _SharedCell))  # the cell types `_cell_xml` writes
 _COLUMN_LETTERS = [xl_col_to_name(c) for c in range(256)]
 _TEXT_BODIES = 20_000  # texts `put_row` keeps rendered (names, kinds and notes repeat down a rekap)
