@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from sakip_xl.rules.formula import ROW_MARK
 from sakip_xl.xlsx.writer import Writer
 
 VALUES = [
@@ -146,8 +147,6 @@ def test_a_column_formula_is_written_as_shared_formulas_over_its_runs_of_rows(tm
     must give every cell its own row's formula, and every cached value stays."""
     import openpyxl
 
-    from sakip_xl.rules.formula import ROW_MARK
-
     path = tmp_path / "shared.xlsx"
     w = Writer(path)
     ws = w.add_sheet("S")
@@ -175,8 +174,6 @@ def test_a_chart_over_a_shared_formula_column_caches_its_values(tmp_path: Path):
     """A chart keeps the values it shows (for readers that do not recalculate); over the
     cells of a column formula, rows 2-5 with cached values 2, 4, 6, 8, they are those."""
     import re
-
-    from sakip_xl.rules.formula import ROW_MARK
 
     path = tmp_path / "chart.xlsx"
     w = Writer(path)

@@ -659,13 +659,14 @@ def write_cells(w: Writer, ws: _Worksheet, book: Book, sheet: str, style, widths
         f = style(cf.first, c)
         cells = _formula_column(book, s, c, cf)
         wraps(f, c, cells)
-        if in_order is not None:
-            in_order.extend((r, c, text, value, f) for (r, value), text in zip(cells, cf.texts([r for r, _v in cells])))
-        elif cf.rows is None:
+        if in_order is None and cf.rows is None:
             ws.put_column_formula(c, cf.text, [(r, _cached(value)) for r, value in cells], f)
+            continue
+        formulas = cf.texts([r for r, _v in cells])
+        if in_order is not None:
+            in_order.extend((r, c, text, value, f) for (r, value), text in zip(cells, formulas))
         else:  # each row maps to a source row of its own: not one formula filled down
-            ws.put_formulas(c, [(r, text, _cached(value))
-                                for (r, value), text in zip(cells, cf.texts([r for r, _v in cells]))], f)
+            ws.put_formulas(c, [(r, text, _cached(value)) for (r, value), text in zip(cells, formulas)], f)
     for (r, c), cell_formula in s.cell_formulas.items():
         if (r, c) not in s.typed_over:
             f, value = style(r, c), book.value(sheet, r, c)
