@@ -556,6 +556,52 @@ def test_xlsx_with_prefixed_elements_reads_like_xlsx(problem_xlsx, tmp_path):
     assert found(other) == found(reference)
 
 
+def _with_sheet_xml_changed(path: Path, out: Path, change, member: str = r"xl/worksheets/sheet\d+") -> Path:
+    """The workbook with `change` applied to the XML text of the sheets whose part matches
+    `member` (sheet6 is Realisasi: sheets are written in the template's order)."""
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if re.fullmatch(member + r"\.xml", info.filename):
+                data = change(data.decode("utf-8")).encode("utf-8")
+            zout.writestr(info, data)
+    return out
+
+
+def test_a_value_typed_over_a_formula_is_found_whatever_the_order_of_the_attributes(problem_xlsx, tmp_path):
+    """The typed-over cells (M4 and L6 of Realisasi) are found, and the 79% in I5 read as 79,
+    in an .xlsx whose cells carry their reference after their style (<c s="3" r="L6">)."""
+    def style_first(xml: str) -> str:
+        changed = re.sub(r'<c r="([A-Z]+\d+)"((?: [\w:]+="[^"]*")+)', r'<c\2 r="\1"', xml)
+        assert changed != xml
+        return changed
+
+    reference = check_workbook(problem_xlsx)
+    other = check_workbook(_with_sheet_xml_changed(problem_xlsx, tmp_path / "style-first.xlsx", style_first))
+    assert inputs(other) == inputs(reference)
+    assert found(other) == found(reference)
+    assert {("rumus-tertimpa", "Realisasi", "M4"), ("rumus-dipulihkan", "Realisasi", "L6")} <= {
+        (c, s, x) for c, s, x, _v, _e in found(other)}
+
+
+def test_a_repeated_row_is_read_from_its_last_element_formulas_included(problem_xlsx, tmp_path):
+    """Realisasi row 6 repeated, its second element holding a formula in L6 where the
+    first holds the typed 87.5: calamine keeps the last element's cells, so L6 is a
+    formula cell and no longer `rumus-dipulihkan`; nothing else changes."""
+    def repeat_row_6(xml: str) -> str:
+        row = re.search(r'<row r="6"[ >].*?</row>', xml, re.S).group(0)
+        with_formula = re.sub(r'(<c r="L6"[^>]*>)(<v>)', r'\1<f>87.5</f>\2', row)
+        assert with_formula != row
+        return xml.replace(row, row + with_formula)
+
+    reference = check_workbook(problem_xlsx)
+    other = check_workbook(_with_sheet_xml_changed(problem_xlsx, tmp_path / "repeated.xlsx", repeat_row_6,
+                                                   member="xl/worksheets/sheet6"))
+    assert inputs(other) == inputs(reference)
+    assert found(other) == found(reference) - {i for i in found(reference) if i[:3] == ("rumus-dipulihkan", "Realisasi", "L6")}
+    assert any(i[:3] == ("rumus-dipulihkan", "Realisasi", "L6") for i in found(reference))
+
+
 def test_xls_reads_like_xlsx_but_without_formula_and_format_knowledge(formats):
     reference, xls = check_workbook(formats["xlsx"]), check_workbook(formats["xls"])
     assert xls.data.source.format == "xls"

@@ -368,10 +368,11 @@ class _Interpreter:
             else:
                 for row, raw in zip(out, raws):
                     row.cells[key] = self._parse_text(sh, row.row, c, raw, col)
+        typed = sh.typed_cells({c for _key, c in placed_derived})
         for key, c in placed_derived:
             for row in out:
                 raw = by_row[row.row].get(c)
-                if raw is not None and (not sh.formulas_known or not sh.has_formula(row.row, c)):
+                if raw is not None and (row.row, c) in typed:
                     row.typed_derived[key] = Cell(sh.name, row.row, c, raw, raw, text=_text(raw))
         # the table reads its columns on its data rows (the rest of the sheet is `other_cells`)
         taken = used[sh.name]

@@ -40,7 +40,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -68,35 +68,22 @@ class SourceSheet:
     name: str
     cells: dict[tuple[int, int], object]  # non-empty cells, 0-based (row, col)
     percent: set[tuple[int, int]] = field(default_factory=set)
-    formulas: set[tuple[int, int]] = field(default_factory=set)  # cells known to hold a formula
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # .ods, a Filling: the cells holding a formula
     formulas_known: bool = False  # False for .xls: a value may or may not come from a formula
     lost: list[str] = field(default_factory=list)  # objects that cannot be carried (charts...)
     visible: bool = True
     n_cols: int = 0
-    xml: str | None = field(default=None, repr=False)  # xlsx: the sheet's XML, scanned per row on demand
+    xml: str | None = field(default=None, repr=False)  # xlsx: the sheet's XML, searched for typed-over cells
     xml_prefix: str = ""  # the namespace prefix of its elements (`x:` from the .NET OpenXML SDK), if any
-    _row_spans: dict[int, tuple[int, int]] | None = field(default=None, repr=False)
-    _scanned: set[int] = field(default_factory=set, repr=False)
 
-    def has_formula(self, row: int, col: int) -> bool:
-        """Whether a cell holds a formula. An .xlsx sheet is scanned only in the rows
-        asked about: a template's thousands of prepared formula rows are never read."""
-        if self.xml is not None and row not in self._scanned:
-            self._scan_row(row, self.xml)
-        return (row, col) in self.formulas
-
-    def _scan_row(self, row: int, xml: str) -> None:
-        """Record the formula cells of a row's `<row>` element (of the last one, if repeated)."""
-        row_element, formula_cell = _sheet_patterns(self.xml_prefix)
-        if self._row_spans is None:
-            found = list(row_element.finditer(xml))
-            starts = [m.start() for m in found]
-            self._row_spans = dict(zip([int(m.group(1)) - 1 for m in found], zip(starts, [*starts[1:], len(xml)])))
-        self._scanned.add(row)
-        span = self._row_spans.get(row)
-        if span is not None:
-            self.formulas.update([(int(digits) - 1, _cached_col_index(letters))
-                                  for letters, digits in formula_cell.findall(xml, *span)])
+    def typed_cells(self, cols: Collection[int]) -> set[tuple[int, int]]:
+        """The cells of columns `cols` holding a value no formula gave: typed over a
+        formula, or, in a .xls (whose formulas cannot be told), every value there."""
+        if not cols:
+            return set()
+        if self.xml is not None:
+            return _typed_in_xml(self.xml, self.xml_prefix, cols)
+        return {(r, c) for (r, c) in self.cells if c in cols and not (self.formulas_known and (r, c) in self.formulas)}
 
 
 @dataclass
@@ -366,12 +353,32 @@ _FAR_HINT = re.compile(rb'r="' + _FAR_REFERENCE + rb'"')
 _BUILTIN_PERCENT = {9, 10}
 
 
-@functools.lru_cache(maxsize=8)
-def _sheet_patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The <row> elements and the formula cells of a sheet whose elements carry `prefix`
-    (a literal start keeps the search fast)."""
-    p = re.escape(prefix)
-    return re.compile(rf'<{p}row r="(\d+)"'), re.compile(rf'<{p}c r="([A-Z]+)(\d+)"[^>]*>\s*<{p}f\b')
+@functools.lru_cache(maxsize=32)
+def _typed_patterns(prefix: str, cols: tuple[int, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The <row> elements of a sheet whose elements carry `prefix`, and the cells of the
+    given columns whose first child is a value (`<v>`, `<is>`), not a formula (`<f>`):
+    r= first (as every application writes it), or anywhere. (A literal start keeps a
+    search fast.)"""
+    p, letters = re.escape(prefix), "|".join(col_letter(c) for c in cols)
+    value_first = rf'"[^>]*(?<!/)>\s*<{p}(?:v|is)\b'
+    return (re.compile(rf'<{p}row r="(\d+)"'),
+            re.compile(rf'<{p}c r="({letters})(\d+){value_first}|<{p}c (?!r=)[^>]*?\sr="({letters})(\d+){value_first}'))
+
+
+def _typed_in_xml(xml: str, prefix: str, cols: Collection[int]) -> set[tuple[int, int]]:
+    """`SourceSheet.typed_cells` of a sheet's XML. Its rows in order (as every application
+    writes them), the whole XML is searched at once, the prepared rows' formula cells
+    never converted; else each row in its last `<row>` element, the one calamine keeps."""
+    row_element, typed_cell = _typed_patterns(prefix, tuple(sorted(cols)))
+    found = list(row_element.finditer(xml))
+    rows = [int(m.group(1)) for m in found]
+    if all(a < b for a, b in zip(rows, rows[1:])):
+        spans: Iterable[tuple[int, int]] = [(0, len(xml))]
+    else:
+        starts = [m.start() for m in found]
+        spans = dict(zip(rows, zip(starts, [*starts[1:], len(xml)]))).values()
+    return {(int(d1 or d2) - 1, _col_index(l1 or l2))
+            for start, end in spans for l1, d1, l2, d2 in typed_cell.findall(xml, start, end)}
 
 
 def _xml_prefix(xml: str) -> str:
@@ -400,10 +407,6 @@ def _col_index(letters: str) -> int:
     for ch in letters:
         col = col * 26 + ord(ch) - 64
     return col - 1
-
-
-# The few column letters of a sheet's formula cells, each converted once.
-_cached_col_index = functools.lru_cache(maxsize=1024)(_col_index)
 
 
 def _is_percent_format(code: str) -> bool:
@@ -488,11 +491,14 @@ def _xlsx_facts(z: zipfile.ZipFile, source: SourceWorkbook, parts: list[tuple[st
 
 
 def _scan_percent(xml: str, sheet: SourceSheet, percent_xf: set[int]) -> None:
-    """Record the percent-formatted cells of a sheet's XML (only if such a format exists)."""
+    """Record the percent-formatted cells of a sheet's XML (only if such a format exists);
+    r= first (as every application writes it), or anywhere."""
     if percent_xf:
-        styles = "|".join(str(i) for i in sorted(percent_xf))
-        for m in re.finditer(rf'<{re.escape(sheet.xml_prefix)}c r="([A-Z]+)(\d+)"[^>]*?\ss="(?:{styles})"', xml):
-            sheet.percent.add((int(m.group(2)) - 1, _col_index(m.group(1))))
+        p, styles = re.escape(sheet.xml_prefix), "|".join(str(i) for i in sorted(percent_xf))
+        style = rf's="(?:{styles})"'
+        pattern = rf'<{p}c r="([A-Z]+)(\d+)"[^>]*?\s{style}|<{p}c (?!r=)(?=(?:[^>]*?\s)?{style})[^>]*?\sr="([A-Z]+)(\d+)"'
+        for l1, d1, l2, d2 in re.findall(pattern, xml):
+            sheet.percent.add((int(d1 or d2) - 1, _col_index(l1 or l2)))
 
 
 _LOST = {
