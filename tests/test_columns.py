@@ -185,3 +185,44 @@ def test_a_reference_shown_blank_when_empty_is_itself_otherwise():
     book._evaluating.add(("Out", 1))  # each cell by its scalar function
     by_cell = [book.value("Out", 10 + r, 1) for r in range(len(source))]
     assert all(_same(a, b) for a, b in zip(by_cell, expected)), by_cell
+
+
+def test_text_joined_and_trimmed_over_a_column_as_excel_does():
+    """x&y and TRIM(x) over a column (Rekap Anggaran's notes): two texts are joined as
+    they are; otherwise by Excel's rules an empty cell is "", a number its shortest
+    text, a logical TRUE/FALSE, and an error in either is the result. TRIM leaves no
+    leading, trailing or double spaces. Each case worked out by hand, and the column
+    engine and the cell-by-cell one both give it."""
+    from sakip_xl.rules.formula import DIV0, cat
+
+    rows = [  # x, y, x&y, TRIM(x)
+        ("Pagu ", "dijumlah.", "Pagu dijumlah.", "Pagu"),
+        ("  a   b ", "", "  a   b ", "a b"),
+        ("", " ", " ", ""),
+        (None, "teks", "teks", ""),
+        ("x", None, "x", "x"),
+        (2.5, "%", "2.5%", "2.5"),
+        (True, "!", "TRUE!", "TRUE"),
+        (DIV0, "x", DIV0, DIV0),
+        ("x", DIV0, DIV0, "x"),
+    ]
+    book = Book()
+    for r, (x, y, _joined, _trimmed) in enumerate(rows):
+        for c, v in ((0, x), (1, y)):
+            if isinstance(v, XLError):
+                book.set_formula("S", r, c, fn("ROUND", 1 / Cell("S", 99, 0), 0))  # 1/0: #DIV/0!
+            else:
+                book.set("S", r, c, v)
+    book.set("S", 99, 0, 0)
+    last = len(rows) - 1
+    book.set_column_formula("S", 2, cat(RowCell("S", 0), RowCell("S", 1)), 0, last)
+    book.set_column_formula("S", 3, fn("TRIM", RowCell("S", 0)), 0, last)
+    expected = [(joined, trimmed) for _x, _y, joined, trimmed in rows]
+    by_column = [(book.value("S", r, 2), book.value("S", r, 3)) for r in range(len(rows))]
+    assert all(_same(a, b) and _same(c, d) for (a, c), (b, d) in zip(by_column, expected)), by_column
+    s = book.sheets["S"]
+    s.cache.clear()
+    s.evaluated.clear()
+    book._evaluating.update({("S", 2), ("S", 3)})  # each cell by its scalar function
+    by_cell = [(book.value("S", r, 2), book.value("S", r, 3)) for r in range(len(rows))]
+    assert all(_same(a, b) and _same(c, d) for (a, c), (b, d) in zip(by_cell, expected)), by_cell

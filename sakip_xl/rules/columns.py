@@ -43,6 +43,7 @@ from .formula import (
     _truth,
     ifs_value,
     match_position,
+    trim_text,
 )
 
 #: Values of one column formula for the given rows, in their order.
@@ -134,6 +135,9 @@ class _ColumnCompiler:
             return _equals_text(xs, text, e.op == "<>", op)
         if text == "" and e.op == "&":  # x&"": a value as text
             return lambda b, rows: [x if type(x) is str else op(x, "") for x in xs(b, rows)]
+        if e.op == "&":  # text & text, the common case, is joined directly
+            return lambda b, rows: [x + y if type(x) is str and type(y) is str else _broadcast(op, x, y)
+                                    for x, y in zip(xs(b, rows), ys(b, rows))]
         on_numbers = NUMBER_OPS.get(e.op)
         if on_numbers is None:
             return lambda b, rows: [_broadcast(op, x, y) for x, y in zip(xs(b, rows), ys(b, rows))]
@@ -158,8 +162,8 @@ class _ColumnCompiler:
         if name == "TRIM":
             arg = _column(args[0])
             # text without leading, trailing or double spaces is its own TRIM
-            return lambda b, rows: [v if type(v) is str and v[:1] != " " and v[-1:] != " " and "  " not in v
-                                    else impl(b, [v]) for v in arg(b, rows)]
+            return lambda b, rows: [(v if v[:1] != " " and v[-1:] != " " and "  " not in v else trim_text(v))
+                                    if type(v) is str else impl(b, [v]) for v in arg(b, rows)]
         if name == "ISNUMBER":
             arg = _column(args[0])
             # a number is the common case; an array (a per-row range) goes to ISNUMBER itself

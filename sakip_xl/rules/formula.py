@@ -814,10 +814,15 @@ def _text_fn(f: Callable[..., Value]) -> Callable[..., Value]:
     return g
 
 
+def trim_text(t: str) -> str:
+    """Excel's TRIM of a text: no leading or trailing spaces, single spaces inside."""
+    return " ".join(p for p in t.split(" ") if p)
+
+
 @_text_fn
 def _trim(s: Value) -> Value:
     t = to_text(s)
-    return t if isinstance(t, XLError) else " ".join(p for p in t.split(" ") if p)
+    return t if isinstance(t, XLError) else trim_text(t)
 
 
 @_text_fn
