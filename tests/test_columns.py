@@ -226,3 +226,19 @@ def test_text_joined_and_trimmed_over_a_column_as_excel_does():
     book._evaluating.update({("S", 2), ("S", 3)})  # each cell by its scalar function
     by_cell = [(book.value("S", r, 2), book.value("S", r, 3)) for r in range(len(rows))]
     assert all(_same(a, b) and _same(c, d) for (a, c), (b, d) in zip(by_cell, expected)), by_cell
+
+
+def test_a_column_rule_is_compiled_and_rendered_only_when_first_needed():
+    """A check evaluates a few derived columns and writes none: a rule's column function
+    is made when its column is first read, its text when first written, each once."""
+    book = Book()
+    book.set("S", 0, 0, 4.0)
+    book.set_column_formula("S", 1, RowCell("S", 0) * 2, 0, 0)
+    cf = book.sheets["S"].column_formulas[1]
+    made = cf.compiled
+    assert (made._fn, made._vfn, made._text) == (None, None, None)
+    assert book.value("S", 0, 1) == 8.0  # 4 x 2
+    assert made._vfn is not None and made._text is None
+    vfn = made._vfn
+    assert cf.texts([0]) == ["A1*2"]
+    assert made._vfn is vfn

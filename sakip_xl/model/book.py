@@ -20,7 +20,7 @@ from ..rules.formula import MAP_MARK, REF, ROW_MARK, Expr, Fn, ShapeFn, Value, f
 
 _EPOCH = dt.datetime(1899, 12, 30)
 #: (sheet, rendered text) -> compiled mapped formula (cell and column functions), for every workbook
-_MAPPED: dict[tuple[str, str], tuple[Fn, ColumnFn]] = {}
+_MAPPED: dict[tuple[str, str], "Compiled"] = {}
 _MISSING = object()
 
 
@@ -41,14 +41,59 @@ def to_cell_value(v: object) -> Value:
     return str(v)
 
 
+class Compiled:
+    """An expression's cell function, column function and text, each made the first time
+    it is needed and then kept: a check reads a few derived columns and writes none, so
+    most of a workbook's rules are never compiled or rendered there."""
+
+    __slots__ = ("_expr", "_sheet", "_fn", "_vfn", "_text")
+
+    def __init__(self, expr: Expr, sheet: str, text: str | None = None) -> None:
+        self._expr, self._sheet = expr, sheet
+        self._fn: Fn | None = None
+        self._vfn: ColumnFn | None = None
+        self._text = text
+
+    @property
+    def fn(self) -> Fn:
+        if self._fn is None:
+            self._fn = compile_expr(self._expr)
+        return self._fn
+
+    @property
+    def vfn(self) -> ColumnFn:
+        if self._vfn is None:
+            self._vfn = compile_column(self._expr)
+        return self._vfn
+
+    @property
+    def text(self) -> str:
+        """Rendered on its sheet with ROW_MARK for the row number (MAP_MARK for a mapped row)."""
+        if self._text is None:
+            self._text = render(self._expr, self._sheet)
+        return self._text
+
+
 @dataclass
 class ColumnFormula:
-    fn: Fn  # one cell (a row of this column read while the column itself is being evaluated)
-    vfn: ColumnFn  # the whole column at once
-    text: str  # rendered with ROW_MARK for the row number (MAP_MARK for a mapped row)
+    compiled: Compiled
     first: int
     last: int
     rows: dict[int, int] | None = None  # only these rows, each mapped to a source row
+
+    @property
+    def fn(self) -> Fn:
+        """One cell (a row of this column read while the column itself is being evaluated)."""
+        return self.compiled.fn
+
+    @property
+    def vfn(self) -> ColumnFn:
+        """The whole column at once."""
+        return self.compiled.vfn
+
+    @property
+    def text(self) -> str:
+        return self.compiled.text
 
     def covers(self, r: int) -> bool:
         return r in self.rows if self.rows is not None else self.first <= r <= self.last
@@ -191,14 +236,13 @@ class Book:
 
     def set_column_formula(self, sheet: str, col: int, expr: Expr, first: int, last: int) -> None:
         """One resolved expression for rows `first..last` of a column."""
-        self.set_compiled_column(sheet, col, compile_expr(expr), compile_column(expr), render(expr, sheet), first, last)
+        self.set_compiled_column(sheet, col, Compiled(expr, sheet), first, last)
 
-    def set_compiled_column(self, sheet: str, col: int, fn: Fn, vfn: ColumnFn, text: str, first: int,
-                            last: int) -> None:
-        """A column formula already compiled and rendered (reused across workbooks)."""
+    def set_compiled_column(self, sheet: str, col: int, compiled: Compiled, first: int, last: int) -> None:
+        """A column formula whose compiled forms may be shared with other workbooks."""
         self._changing(sheet)
         s = self.sheet(sheet)
-        s.column_formulas[col] = ColumnFormula(fn, vfn, text, first, last)
+        s.column_formulas[col] = ColumnFormula(compiled, first, last)
         s.max_row = max(s.max_row, last)
 
     def set_mapped_formula(self, sheet: str, col: int, expr: Expr, rows: dict[int, int]) -> None:
@@ -215,8 +259,8 @@ class Book:
         if compiled is None:  # the text is the formula: equal texts, equal functions
             if len(_MAPPED) > 1000:
                 _MAPPED.clear()
-            compiled = _MAPPED[(sheet, text)] = (compile_expr(expr), compile_column(expr))
-        s.column_formulas[col] = ColumnFormula(*compiled, text, min(rows), max(rows), dict(rows))
+            compiled = _MAPPED[(sheet, text)] = Compiled(expr, sheet, text)
+        s.column_formulas[col] = ColumnFormula(compiled, min(rows), max(rows), dict(rows))
         s.max_row = max(s.max_row, max(rows))
 
     def set_formula(self, sheet: str, row: int, col: int, expr: Expr) -> None:

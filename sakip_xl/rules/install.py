@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from ..model.book import Book
+from ..model.book import Book, Compiled
 from ..model.contract import Contract
-from .columns import ColumnFn, compile_column
-from .formula import Fn, ShapeFn, Slot, compile_expr, compile_shape, render, resolve
+from .formula import ShapeFn, Slot, compile_shape, render, resolve
 from ..model.layout import Layout, TableLayout
 from .sakip import BUDGET_MONEY, GRADE_SCALES, KATEGORI_SCALES, build_rule, rollup
 from ..resources import petunjuk_text
 
 
-#: (layout signature, table, column) -> (cell function, column function, text)
-_COMPILED: dict[tuple, tuple[Fn, ColumnFn, str]] = {}
+#: (layout signature, table, column) -> the rule's expression, compiled and rendered on first use
+_COMPILED: dict[tuple, Compiled] = {}
 
 
 def _signature(layout: Layout) -> tuple:
@@ -28,7 +27,7 @@ def install_formulas(book: Book, layout: Layout) -> None:
     """Put every derived column's formula on its table's rows.
 
     Workbooks made from one template share their layout, so a merge of hundreds
-    of them compiles each formula once.
+    of them compiles each formula once, and only the formulas it evaluates.
     """
     signature = _signature(layout)
     for tl in layout.tables.values():
@@ -42,8 +41,8 @@ def install_formulas(book: Book, layout: Layout) -> None:
                 expr = resolve(build_rule(col.rule, col.param), layout, tl.key)
                 if len(_COMPILED) > 1000:
                     _COMPILED.clear()
-                compiled = _COMPILED[key] = (compile_expr(expr), compile_column(expr), render(expr, tl.sheet))
-            book.set_compiled_column(tl.sheet, tl.columns[col.key], *compiled, tl.first_row, tl.last_row)
+                compiled = _COMPILED[key] = Compiled(expr, tl.sheet)
+            book.set_compiled_column(tl.sheet, tl.columns[col.key], compiled, tl.first_row, tl.last_row)
 
 
 #: (sheet, number of sub-rows) -> the roll-up of a row with that many, compiled and rendered
