@@ -19,8 +19,8 @@ from ..rules.columns import ColumnFn, compile_column
 from ..rules.formula import MAP_MARK, REF, ROW_MARK, Expr, Fn, ShapeFn, Value, fill_shape, build_groups, build_index, compile_expr, render, top_value
 
 _EPOCH = dt.datetime(1899, 12, 30)
-#: (sheet, rendered text) -> compiled mapped formula (cell and column functions), for every workbook
-_MAPPED: dict[tuple[str, str], "Compiled"] = {}
+#: (sheet, rendered text) -> a mapped formula, compiled on first use, for every workbook
+_MAPPED: dict[tuple[str, str], Compiled] = {}
 _MISSING = object()
 
 
