@@ -369,11 +369,12 @@ class Book:
         if cf is None and col not in s.own_formula_columns:
             values = s.values
             return [values.get((r, col)) for r in rows]
-        cache, value = s.cache, self.value
-        out = []
-        for r in rows:
-            v = cache.get((r, col), _MISSING)
-            out.append(value(sheet, r, col) if v is _MISSING else v)
+        got = s.cache.get
+        out = [got((r, col), _MISSING) for r in rows]
+        if _MISSING in out:  # (compared by identity first: no value equals the marker)
+            for i, v in enumerate(out):
+                if v is _MISSING:
+                    out[i] = self.value(sheet, rows[i], col)
         return out
 
     def compute(self) -> None:
