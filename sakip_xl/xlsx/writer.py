@@ -39,7 +39,6 @@ from .styles import MARK_FILLS, cell_format
 LAST_ROW = 1_048_575  # 0-based last row of a sheet
 FROZEN_COLUMNS = {"iku": 1, "pk": 2, "realisasi": 2, "anggaran": 1}  # also repeated when printed wide
 BLANK_PRINT_ROWS = 15  # rows a blank sheet prints below its header, to fill by hand
-_MISSING = object()
 
 
 def _petunjuk_table(w: Writer, ws: Worksheet, r: int, title: str, header: str, labels: tuple[str, ...],
@@ -88,9 +87,13 @@ _COLUMN_LETTERS = [xl_col_to_name(c) for c in range(256)]
 _TEXT_BODIES = 20_000  # texts `put_row` keeps rendered (names, kinds and notes repeat down a rekap)
 
 
+def _letter(col: int) -> str:
+    return _COLUMN_LETTERS[col] if col < 256 else xl_col_to_name(col)
+
+
 def _ref(col: int, number: str) -> str:
     """The r= attribute of a cell in the row numbered `number` (1-based, as text)."""
-    return f' r="{_COLUMN_LETTERS[col] if col < 256 else xl_col_to_name(col)}{number}"'
+    return f' r="{_letter(col)}{number}"'
 #: A formula cell for `put_row`: FormulaCell(formula text, format, cached value).
 FormulaCell = _Formula
 
@@ -183,8 +186,7 @@ class _Worksheet(Worksheet):
                 return False
             place = places.get((col, fmt))
             if place is None:  # the row has no format of its own: a cell's style depends on its column and format
-                letter = _COLUMN_LETTERS[col] if col < 256 else xl_col_to_name(col)
-                place = places[(col, fmt)] = (f' r="{letter}', f'"{self._style(row, col, fmt)}')
+                place = places[(col, fmt)] = (f' r="{_letter(col)}', f'"{self._style(row, col, fmt)}')
             if body:
                 xml.append(f"<c{place[0]}{number}{place[1]}{body}")
             else:
@@ -373,7 +375,7 @@ class _Worksheet(Worksheet):
         table, index = self.table, itertools.count()
         for col, text, stored in self._column_formulas:
             kept = [(row, cell) for row, cell in stored if table[row].get(col) is cell]
-            letter = _COLUMN_LETTERS[col] if col < 256 else xl_col_to_name(col)
+            letter = _letter(col)
             for _, numbered in itertools.groupby(enumerate(kept), key=lambda x: x[1][0] - x[0]):
                 run = [rc for _, rc in numbered]
                 first, cell = run[0]
@@ -693,9 +695,7 @@ def _formula_column(book: Book, s, c: int, cf) -> list[tuple[int, object]]:
     """(row, value) of the cells of a column formula, in row order, without those holding
     their own formula or a typed value."""
     rows = s.column_rows(c, cf)
-    cache = s.cache
-    values = [cache.get((r, c), _MISSING) for r in rows]
-    return [(r, book.value(s.name, r, c) if v is _MISSING else v) for r, v in zip(rows, values)]
+    return list(zip(rows, book.values_at(s.name, c, rows)))
 
 
 def _cached(value: object) -> object:
