@@ -81,21 +81,25 @@ def test_cells_are_written_as_xlsxwriter_writes_them(tmp_path: Path, constant_me
 
 
 def _rows_xml(path: Path, whole_rows: bool) -> bytes:
-    """A constant-memory sheet of mixed rows, written row at a time or cell by cell."""
-    from sakip_xl.xlsx.writer import FormulaCell, row_height
+    """A constant-memory sheet of mixed rows, written by `row_stream` or cell by cell."""
+    from sakip_xl.xlsx.writer import FormulaCell, fitting_height
 
     w = Writer(path, constant_memory=True)
     ws = w.add_sheet("S")
     ws.write_string(0, 0, "Judul", w.fmt("header_derived"))
     ws.set_column(2, 2, 10, w.fmt("input"))  # column 2 takes this format when a cell has none
     wrap = w.fmt("plain", None, True)
-    rows = [[v, 1.5, v, None, FormulaCell(f"B{r + 2}*2", wrap, 3.0)] for r, v in enumerate(VALUES)]
-    for r, row in enumerate(rows, start=1):
-        cells = [(c, v, wrap if c in (0, 4) else None) for c, v in enumerate(row)]
-        height = row_height(r % 3 + 1)  # default, 30 and 45 points
-        if whole_rows and ws.put_row(r, cells, height):
+    formats = [wrap, None, None, None, wrap]
+    widths = {0: 8.0, 4: 4.0}  # rows 1, 2 or more lines tall by the text in column 0
+    put = w.row_stream(ws, formats, (4, f"B{ROW_MARK}*2"), widths)
+    for r, v in enumerate(VALUES, start=1):
+        if whole_rows:
+            put(r, [v, 1.5, v, None, 3.0 if r % 2 else None])
             continue
-        w.put_cells(ws, r, cells, height)
+        cached = 3.0 if r % 2 else ""
+        cells = [(0, v, wrap), (1, 1.5, None), (2, v, None), (3, None, None),
+                 (4, FormulaCell(f"B{r + 1}*2", wrap, cached), wrap)]
+        w.put_cells(ws, r, cells, fitting_height([(v, 8.0), (cached, 4.0)]))
     w.close()
     with zipfile.ZipFile(path) as z:
         return z.read("xl/worksheets/sheet1.xml")

@@ -20,10 +20,10 @@ from pathlib import Path
 from ..model.book import Book
 from .chapter3 import Chart, OutputSheet
 from ..files import atomic_write
-from ..rules.formula import IF, ROW_MARK, Cell, Range, RowCell, cat, eq, fn, render
+from ..rules.formula import IF, Cell, Range, RowCell, cat, eq, fn, render
 from ..commands.merge import BUDGET_COLUMNS, INDICATOR_COLUMNS, MergeResult
 from ..rules.sakip import average_of, penyerapan_of
-from ..xlsx.writer import PEMERIKSAAN, FormulaCell, Writer, fitting_height, print_setup, write_output_sheet
+from ..xlsx.writer import PEMERIKSAAN, Writer, print_setup, write_output_sheet
 
 RINGKASAN, INDIKATOR, ANGGARAN, BERKAS = "Ringkasan", "Indikator", "Anggaran", "Berkas"
 MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows; longer tables continue on a next sheet
@@ -178,8 +178,7 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
     part, ws, r = 0, None, 0
     header_fmt = w.fmt("header_derived")
     cell_fmts = {c: w.fmt("plain", formats.get(c), c in wrap) for c in {*formats, *wrap}}
-    fcol, ftext = formula_col or (-1, "")
-    columns, fmts = range(len(headers)), [cell_fmts.get(c) for c in range(len(headers))]
+    fmts = [cell_fmts.get(c) for c in range(len(headers))]
 
     def new_part():
         nonlocal part
@@ -194,18 +193,15 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
         return ws
 
     forgotten = 0
+    put = None
     for row in rows:
         if ws is None or r > MAX_ROWS:
             if ws is not None:
                 ws.autofilter(0, 0, r - 1, len(headers) - 1)
             ws, r, forgotten = new_part(), 1, 0
-        cells = list(zip(columns, row, fmts, strict=True))  # every row as wide as the headers
-        if fcol >= 0:
-            v = row[fcol]
-            cells[fcol] = (fcol, FormulaCell(ftext.replace(ROW_MARK, str(r + 1)), fmts[fcol], "" if v is None else v),
-                           fmts[fcol])
-        height = fitting_height([(row[c], widths[c]) for c in wrap]) if wrap else None
-        w.put_row(ws, r, cells, height)
+            put = w.row_stream(ws, fmts, formula_col, {c: widths[c] for c in sorted(wrap)})
+        assert put is not None and len(row) == len(headers)  # every row as wide as the headers
+        put(r, row)
         if r % 1024 == 0:
             forgotten = _forget_written_rows(ws, forgotten)
         r += 1

@@ -10,6 +10,7 @@ recalculating.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import itertools
 import math
@@ -17,7 +18,7 @@ import re
 import threading
 import zipfile
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 import xlsxwriter
 import xlsxwriter.workbook
@@ -84,7 +85,7 @@ _SharedCell.__name__ = "Formula"
 
 _FAST_CELLS = frozenset((_Number, _String, _Formula, _Blank, _SharedCell))  # the cell types `_cell_xml` writes
 _COLUMN_LETTERS = [xl_col_to_name(c) for c in range(256)]
-_TEXT_BODIES = 20_000  # texts `put_row` keeps rendered (names, kinds and notes repeat down a rekap)
+_TEXT_BODIES = 20_000  # texts `row_writer` keeps rendered (names, kinds and notes repeat down a rekap)
 
 
 def _letter(col: int) -> str:
@@ -94,7 +95,7 @@ def _letter(col: int) -> str:
 def _ref(col: int, number: str) -> str:
     """The r= attribute of a cell in the row numbered `number` (1-based, as text)."""
     return f' r="{_letter(col)}{number}"'
-#: A formula cell for `put_row`: FormulaCell(formula text, format, cached value).
+#: A formula cell for `put_cells`: FormulaCell(formula text, format, cached value).
 FormulaCell = _Formula
 
 
@@ -122,10 +123,8 @@ class _Worksheet(Worksheet):
 
     def __init__(self) -> None:
         super().__init__()
-        # (column, format) -> what surrounds the row number in a `put_row` cell's attributes
-        self._put_places: dict[tuple[int, Any], tuple[str, str]] = {}
-        self._text_bodies: dict[str, str] = {}  # text -> its `put_row` cell's XML after the attributes
-        self._row_tags: dict[float | None, str] = {}  # height -> a `put_row` row's tag after its number
+        self._text_bodies: dict[str, str] = {}  # text -> its `row_writer` cell's XML after the attributes
+        self._row_tags: dict[float | None, str] = {}  # height -> a `row_writer` row's tag after its number
         # column formulas stored by `put_column_formula`: (column, text with ROW_MARK, [(row, cell)])
         self._column_formulas: list[tuple[int, str, list[tuple[int, _SharedCell]]]] = []
 
@@ -148,61 +147,72 @@ class _Worksheet(Worksheet):
         else:
             self._store(row, col, _String(text, cell_format))
 
-    def put_row(self, row: int, values: Sequence[tuple[int, object, Any]], height: float | None = None) -> bool:
-        """Write a whole row of a constant_memory sheet now, as XlsxWriter would write
-        what `Writer.put` stores (and a `Formula` cell as given): `values` are
-        (column, value, format) in column order, `height` the row's height if not
-        the default. False, and none of its cells written, when a value needs XlsxWriter's own
-        handling (long or rich text, logical, date, inf): write the row cell by cell."""
-        # XlsxWriter's flush of the row before (as its own writing of this row would, so also
-        # before a False): its cells take their format indices before this row's do
-        self._write_single_row(row)
+    def row_writer(self, formats: Sequence[Any], formula: tuple[int, str] | None = None
+                   ) -> Callable[[int, Sequence[Any], float | None], bool]:
+        """A function writing a whole row of a constant_memory sheet now, as XlsxWriter
+        would write what `Writer.put` stores: the row's values one per column, column c
+        in `formats[c]`; the `formula` column (its index, its text with ROW_MARK for the
+        row number) holds that formula with the row's value there as its cached value.
+        What surrounds each column's cells is worked out once, for tables of hundreds of
+        thousands of rows. The function gives the row's height if not the default, and
+        returns False, none of the row's cells written, when a value needs XlsxWriter's
+        own handling (long or rich text, logical, date, inf): write the row cell by cell."""
+        fcol, ftext = formula or (-1, "")
+        heads = [f'<c r="{_letter(c)}' for c in range(len(formats))]
+        styles: list[str | None] = [None] * len(formats)  # a format's index is fixed at its first use
         limit = self.xls_strmax // 2
-        number = str(row + 1)
-        places, bodies = self._put_places, self._text_bodies
-        xml: list[str] = []
-        first = last = -1
-        for col, v, fmt in values:
-            kind = type(v)
-            if isinstance(v, str) and v:
-                body = bodies.get(v)
-                if body is None:
-                    if len(v) > limit or v.startswith("<r>"):
+        bodies = self._text_bodies
+        finite = math.isfinite
+
+        def put(row: int, values: Sequence[Any], height: float | None) -> bool:
+            # XlsxWriter's flush of the row before (as its own writing of this row would, so also
+            # before a False): its cells take their format indices before this row's do
+            self._write_single_row(row)
+            number = str(row + 1)
+            xml: list[str] = []
+            first = last = -1
+            for c, v in enumerate(values):
+                style = styles[c]
+                if style is None:  # the row has no format of its own: a cell's style depends on its column and format
+                    style = styles[c] = self._style(row, c, formats[c])
+                kind = type(v)
+                if c == fcol:
+                    body = self._cell_xml(f'{heads[c][2:]}{number}"{style}',
+                                          _Formula(ftext.replace(ROW_MARK, number), formats[c], "" if v is None else v))
+                elif kind is str and v:
+                    text = bodies.get(v)
+                    if text is None:
+                        if len(v) > limit or v.startswith("<r>"):
+                            return False
+                        if len(bodies) >= _TEXT_BODIES:  # the texts of a few offices: memory stays bounded
+                            bodies.clear()
+                        text = bodies[v] = self._inline_body(v)
+                    body = f'{heads[c]}{number}"{style}{text}'
+                elif kind is float or kind is int:
+                    if not finite(v):
                         return False
-                    if len(bodies) >= _TEXT_BODIES:  # the texts of a few offices: memory stays bounded
-                        bodies.clear()
-                    body = bodies[v] = self._inline_body(v)
-            elif isinstance(v, (float, int)) and kind is not bool:
-                if kind is not int and not math.isfinite(v):
+                    body = f'{heads[c]}{number}"{style}><v>{v:.16G}</v></c>'
+                elif v is None or kind is str:
+                    if formats[c] is None:
+                        continue
+                    body = f'{heads[c]}{number}"{style}/>'
+                else:  # a logical, a date...: XlsxWriter's own handling
                     return False
-                body = f"><v>{v:.16G}</v></c>"
-            elif v is None or v == "":
-                if fmt is None:
-                    continue
-                body = "/>"
-            elif kind is _Formula:
-                body = ""
-            else:  # a logical, a date...: XlsxWriter's own handling
-                return False
-            place = places.get((col, fmt))
-            if place is None:  # the row has no format of its own: a cell's style depends on its column and format
-                place = places[(col, fmt)] = (f' r="{_letter(col)}', f'"{self._style(row, col, fmt)}')
-            if body:
-                xml.append(f"<c{place[0]}{number}{place[1]}{body}")
-            else:
-                xml.append(self._cell_xml(f"{place[0]}{number}{place[1]}", v))
+                xml.append(body)
+                if first < 0:
+                    first = c
+                last = c
             if first < 0:
-                first = col
-            last = col
-        if first < 0:
-            if height is not None:
-                self.set_row(row, height)
-                self._write_row(row, None, self.row_info.pop(row), empty_row=True)
+                if height is not None:
+                    self.set_row(row, height)
+                    self._write_row(row, None, self.row_info.pop(row), empty_row=True)
+                return True
+            self._check_dimensions(row, first)
+            self._check_dimensions(row, last)
+            self.fh.write(self._row_tag(row, number, height) + "".join(xml) + "</row>")
             return True
-        self._check_dimensions(row, first)
-        self._check_dimensions(row, last)
-        self.fh.write(self._row_tag(row, number, height) + "".join(xml) + "</row>")
-        return True
+
+        return put
 
     def _row_tag(self, row: int, number: str, height: float | None) -> str:
         """The <row> tag XlsxWriter writes for a row of this height (no span, no format),
@@ -502,12 +512,28 @@ class Writer:
             else:
                 table[r][c] = _Number(v, f)
 
-    def put_row(self, ws: _Worksheet, r: int, cells: Sequence[tuple[int, object, Any]],
-                height: float | None = None) -> None:
-        """A row of (column, value, format) cells of a constant_memory sheet, in column
-        order: at once where `_Worksheet.put_row` can, else cell by cell."""
-        if not ws.put_row(r, cells, height):
+    def row_stream(self, ws: _Worksheet, formats: Sequence[Any], formula: tuple[int, str] | None = None,
+                   wrap: dict[int, float] | None = None) -> Callable[[int, Sequence[object]], None]:
+        """A function writing the rows of a long table to the constant_memory sheet `ws`
+        in order, one value per column, as `_Worksheet.row_writer` (column c in
+        `formats[c]`, the `formula` column's formula), else cell by cell; the `wrap`
+        columns (column -> width) make each row as tall as their text needs."""
+        fast = ws.row_writer(formats, formula)
+        wrapped = list((wrap or {}).items())
+        fcol, ftext = formula or (-1, "")
+
+        def put(r: int, values: Sequence[object]) -> None:
+            height = fitting_height([(values[c], width) for c, width in wrapped]) if wrapped else None
+            if fast(r, values, height):
+                return
+            cells: list[tuple[int, object, Any]] = list(zip(range(len(formats)), values, formats, strict=True))
+            if fcol >= 0:
+                v = values[fcol]
+                cells[fcol] = (fcol, FormulaCell(ftext.replace(ROW_MARK, str(r + 1)), formats[fcol],
+                                                 "" if v is None else v), formats[fcol])
             self.put_cells(ws, r, cells, height)
+
+        return put
 
     def put_cells(self, ws: _Worksheet, r: int, cells: Sequence[tuple[int, object, Any]],
                   height: float | None = None) -> None:
@@ -597,6 +623,7 @@ LINE_HEIGHT = 15  # points per line of the 11-point default font
 MAX_LINES = 8
 
 
+@functools.lru_cache(maxsize=4096)  # a rekap repeats each office's name down its rows
 def text_lines(text: str, width: float) -> int:
     """Lines a text takes when wrapped in a column `width` characters wide (a little
     generous: words do not break, so lines end short)."""
@@ -614,9 +641,12 @@ def row_height(lines: int) -> float | None:
 def fitting_height(texts: Iterable[tuple[object, float]]) -> float | None:
     """The height of a row its wrapped texts need, None: the default. `texts` are
     (value, column width)."""
-    # a text that fits on one line (most) needs no counting
-    return row_height(max((text_lines(v, width) for v, width in texts if isinstance(v, str)
-                           and (len(v) > width * 0.95 or "\n" in v)), default=1))
+    lines = 1
+    for v, width in texts:
+        # a text that fits on one line (most) needs no counting
+        if isinstance(v, str) and (len(v) > width * 0.95 or "\n" in v):
+            lines = max(lines, text_lines(v, width))
+    return row_height(lines)
 
 
 def fit_row(ws: Worksheet, r: int, texts: Iterable[tuple[object, float]], fmt=None) -> None:
