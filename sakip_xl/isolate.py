@@ -93,9 +93,9 @@ def _worker(conn: Connection, work: Callable[[Any], Any], memory_mb: int | None,
             conn.send((index, result))
         except MemoryError:
             conn.send((index, Failure(f"melebihi batas memori {memory_mb} MB saat dibaca")))
-        # A workbook leaves ~5,000 objects in reference cycles. The youngest generation holds
-        # what was made since the last collection, this file's objects: collected now, they
-        # cost half what the collector's own passes cost in the middle of the work.
+        # A workbook's objects are freed as soon as it is done with (no reference cycles hold
+        # them); the few a file may still leave in cycles are collected now, while nothing
+        # else is young: the collector never scans a whole workbook's cells mid-work.
         del task, item, result
         gc.collect(0)
 

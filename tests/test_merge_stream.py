@@ -246,3 +246,27 @@ def test_cli_writes_the_cache_beside_the_rekap_and_no_cache_refuses_it(inbox, tm
     r = runner.invoke(main, ["merge", str(inbox), "-o", str(out), "--quiet", "--json", "--no-cache"])
     assert json.loads(r.stdout)["cache"] is None
     assert cells(out) == first
+
+
+def test_a_workbook_read_for_a_merge_is_freed_without_the_cycle_collector(originals):
+    """A merge worker reads file after file. A workbook whose cells sit in reference
+    cycles (a budget node and its parent, a closure that calls itself) waits for the
+    collector, which then scans every cell of it in the middle of the next file: that
+    was 3.3 ms a file. With the collector off, none of the model's rows, cells, budget
+    nodes or book may be left for it once the entry is made."""
+    import gc
+
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        entry = merge_module.read_entry(originals / "kec-0.xlsx")
+        assert entry.office is not None and len(entry.budget) > 20  # a whole workbook was read
+        del entry
+        gc.collect()
+        left = {type(o).__name__ for o in gc.garbage}
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert not left & {"Row", "Cell", "Reading", "Node", "BudgetTree", "Book", "Sheet", "Workbook", "TableRow"}

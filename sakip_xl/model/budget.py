@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 from ..read.interpret import Data, Row
@@ -13,8 +14,14 @@ from .codes import table_rows
 class Node:
     row: Row
     level: int
-    parent: Node | None = None
     children: list[Node] = field(default_factory=list)
+    _parent: weakref.ref[Node] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def parent(self) -> Node | None:
+        """The row this one belongs to. Held weakly (its tree holds every node): a tree
+        without reference cycles is freed the moment it is dropped, not by the collector."""
+        return None if self._parent is None else self._parent()
 
     def own(self, key: str) -> float | None:
         return self.row.number(key)
@@ -77,7 +84,7 @@ def budget_tree(data: Data) -> BudgetTree:
             if level > 1:
                 orphans.append(node)
         else:
-            node.parent = at[parent]
+            node._parent = weakref.ref(at[parent])
             at[parent].children.append(node)
     totals = [r for r in data.rows.get("anggaran", []) if r.is_total]
     return BudgetTree(roots, nodes, totals, orphans)

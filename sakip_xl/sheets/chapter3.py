@@ -10,6 +10,7 @@ row) and run recompute again.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..model.book import Book
@@ -396,6 +397,14 @@ def cat_notes(notes: list[Expr]) -> Expr:
 
 
 
+def _preorder(node: Node) -> Iterator[Node]:
+    """A node, then each child's subtree in order. (Not a closure calling itself: that
+    is a reference cycle, which would hold the whole tree until the collector runs.)"""
+    yield node
+    for child in node.children:
+        yield from _preorder(child)
+
+
 def _rekap(data: Data, book: Book, tree: BudgetTree, full: bool):
     layout = data.layout
     spec = OutputSheet(REKAP, [20, 13, 50, 17, 17, 17, 11, 16, 30],
@@ -408,16 +417,7 @@ def _rekap(data: Data, book: Book, tree: BudgetTree, full: bool):
                  "Sisa Anggaran (Rp)", "Keterangan"])
     money = (("pagu_awal", 3), ("pagu", 4), ("realisasi_anggaran", 5))
     where: dict[int, int] = {}  # id(node) -> rekap row
-    order: list[Node] = []
-
-    def walk(node: Node) -> None:
-        if node.level <= 3:
-            order.append(node)
-        for child in node.children:
-            walk(child)
-
-    for root in tree.roots:
-        walk(root)
+    order = [node for root in tree.roots for node in _preorder(root) if node.level <= 3]
     r = 4
     spec.first_data_row = r
     for node in order:
