@@ -178,15 +178,16 @@ def _summarize(entry: Entry, checked: Workbook) -> None:
                            rv("realisasi_berlaku"), rv("capaian"), rv("kategori"),
                            reason(flagged[k]) if k in flagged else None))
     budget: list[tuple] = []
-    for r in data.rows["anggaran"]:
-        if r.is_total:
-            continue
+    rows = [r for r in data.rows["anggaran"] if not r.is_total]
+    placed = [n for r in rows if (n := chapter3.budget_rows.get(r.row)) is not None]
+    rekap = [dict(zip(placed, book.values_at(REKAP, c, placed))) for c in (3, 4, 5, 6, 8)]
+    for r in rows:
         rekap_row = chapter3.budget_rows.get(r.row)
         if rekap_row is None:  # a rekening, or a row outside the hierarchy: its own amounts
             amounts = [_written(r, "pagu_awal"), _written(r, "pagu"), _written(r, "realisasi_anggaran"),
                        checked.row("anggaran", r).value("penyerapan"), None]
         else:  # as Rekap Anggaran rolls it up: a blank parent takes its sub-rows' sum, never 0
-            amounts = [book.filled(REKAP, rekap_row, c) for c in (3, 4, 5, 6, 8)]
+            amounts = [None if (v := column[rekap_row]) == "" else v for column in rekap]
         budget.append((r.text("kode"), r.text("jenis"), r.text("uraian"), *amounts))
     entry.indicators, entry.budget = indicators, budget
     named = data.field("perangkat_daerah")
