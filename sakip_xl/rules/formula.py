@@ -524,11 +524,19 @@ def fill_shape(text: str, positions: Sequence[tuple[str, int, int]], sheet: str)
 
 
 def compile_shape(e: Expr) -> ShapeFn:
-    """Compile an expression whose cells are `Slot`s: slot `i` reads the cell
-    `positions[i]`. Cells whose formulas differ only in the cells they read
-    (budget roll-ups) are compiled once. (The compiled nodes pass the positions
-    where they pass the row; a shape holds no reference that reads the row.)"""
-    return cast(ShapeFn, _Compiler(False).compile(e)[0])
+    """Compile an expression whose cells are `Slot`s: slot `i` is the value of the cell
+    `positions[i]`. Cells whose formulas differ only in the cells they read (budget
+    roll-ups) are compiled once. Each cell is read once, before the expression is
+    evaluated, whichever branch it takes (a roll-up's sub-rows are read by COUNT and
+    again by SUM): a shape's cells are amounts, with no formula that could depend on it.
+    (The compiled nodes pass the values where they pass the row; a shape holds no
+    reference that reads the row.)"""
+    fn = _Compiler(False).compile(e)[0]
+
+    def shape(b: Book, positions: tuple) -> Value:
+        return fn(b, [b.value(*p) for p in positions])  # type: ignore[arg-type]
+
+    return shape
 
 
 class _Compiler:
@@ -557,7 +565,7 @@ class _Compiler:
 
     def _Slot(self, e: Slot) -> tuple[Fn, bool]:
         i = e.index
-        return (lambda b, refs: b.value(*refs[i])), False
+        return (lambda b, values: values[i]), False
 
     def _Range(self, e: Range) -> tuple[Fn, bool]:
         s, c, r1, r2 = e.sheet, e.col, e.row1, e.row2
@@ -579,7 +587,7 @@ class _Compiler:
             return self._once(lambda b, r: impl([[b.value(*ref)] for ref in cells]), True), True
         if e.name in _AGGREGATES and all(type(a) is Slot for a in e.args):
             slots, impl = [a.index for a in e.args if isinstance(a, Slot)], _FUNCS[e.name]
-            return (lambda b, refs: impl([[b.value(*refs[i])] for i in slots])), False
+            return (lambda b, values: impl([[values[i]] for i in slots])), False
         compiled = [self.compile(a) for a in e.args]
         fixed = all(i for _f, i in compiled)
         return self._once(_compile_call(e, [f for f, _i in compiled]), fixed), fixed
