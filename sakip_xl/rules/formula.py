@@ -527,9 +527,10 @@ def compile_shape(e: Expr) -> ShapeFn:
     """Compile an expression whose cells are `Slot`s: slot `i` is the value of the cell
     `positions[i]`. Cells whose formulas differ only in the cells they read (budget
     roll-ups) are compiled once. Each cell is read once, before the expression is
-    evaluated, whichever branch it takes (a roll-up's sub-rows are read by COUNT and
-    again by SUM): a shape's cells are amounts, with no formula that could depend on it.
-    (The compiled nodes pass the values where they pass the row; a shape holds no
+    evaluated (a roll-up's sub-rows are read by COUNT and again by SUM), whichever
+    branch it then takes: a roll-up's cells (its own amount, its sub-rows' roll-ups)
+    never read it, so reading one the branch does not need changes nothing. (The
+    compiled nodes pass the values where they pass the row; a shape holds no
     reference that reads the row.)"""
     fn = _Compiler(False).compile(e)[0]
 
