@@ -179,10 +179,10 @@ def _summarize(entry: Entry, checked: Workbook) -> None:
                            reason(flagged[k]) if k in flagged else None))
     budget: list[tuple] = []
     rows = [r for r in data.rows["anggaran"] if not r.is_total]
-    placed = [n for r in rows if (n := chapter3.budget_rows.get(r.row)) is not None]
+    at = [chapter3.budget_rows.get(r.row) for r in rows]  # each row's Rekap Anggaran row, if any
+    placed = [n for n in at if n is not None]
     rekap = [dict(zip(placed, book.values_at(REKAP, c, placed))) for c in (3, 4, 5, 6, 8)]
-    for r in rows:
-        rekap_row = chapter3.budget_rows.get(r.row)
+    for r, rekap_row in zip(rows, at):
         if rekap_row is None:  # a rekening, or a row outside the hierarchy: its own amounts
             amounts = [_written(r, "pagu_awal"), _written(r, "pagu"), _written(r, "realisasi_anggaran"),
                        checked.row("anggaran", r).value("penyerapan"), None]

@@ -199,7 +199,7 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
             if ws is not None:
                 ws.autofilter(0, 0, r - 1, len(headers) - 1)
             ws, r, forgotten = new_part(), 1, 0
-            put = w.row_stream(ws, fmts, formula_col, {c: widths[c] for c in sorted(wrap)})
+            put = w.row_stream(ws, fmts, formula_col, {c: widths[c] for c in wrap})
         assert put is not None and len(row) == len(headers)  # every row as wide as the headers
         put(r, row)
         if r % 1024 == 0:
