@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlsxwriter
 
 from libreoffice import recalculate
 from paths import BLUTO, KALIANGET
@@ -20,6 +21,8 @@ from sakip_xl.commands.merge import merge
 from sakip_xl.sheets.rekap import write_rekap
 from sakip_xl.commands.template import write_template
 from sakip_xl.commands.recompute import recompute
+from sakip_xl.checks.report import CATALOG
+from sakip_xl.xlsx.fit import text_lines
 
 #: Most pages each sheet may print. Input sheets of the blank template: their header and a
 #: few rows to fill by hand. The examples: Kalianget's 130 budget rows wrap their long names.
@@ -120,3 +123,83 @@ def test_rows_are_as_tall_as_their_wrapped_text(workbooks, name):
                 if height < 15 * lines - 0.01:
                     short.append((ws.title, cell.coordinate, height, lines))
     assert short == [], short[:10]
+
+
+def test_long_tables_read_row_by_row(workbooks):
+    """Every cell of a long table starts at the top of its row, beside the first line of a
+    wrapped text (at the bottom, a finding's number sits beside the next one's values);
+    the year in the rekap is centred (right-aligned next to a left-aligned code, it reads
+    as part of it: "2023 7.01.01")."""
+    rekap = openpyxl.load_workbook(workbooks["rekap"])
+    recomputed = openpyxl.load_workbook(workbooks["kalianget"])
+    tables = [(rekap[name], 2) for name in ("Indikator", "Anggaran", "Pemeriksaan")]
+    tables.append((recomputed["Pemeriksaan"], 5))  # below its title and header
+    for ws, first in tables:
+        cells = [c for row in ws.iter_rows(min_row=first) for c in row if c.value is not None]
+        assert len(cells) > 50, ws.title
+        assert {c.alignment.vertical for c in cells} == {"top"}, ws.title
+    for name in ("Indikator", "Anggaran"):
+        ws = rekap[name]
+        assert [ws.cell(1, c).value for c in (1, 2, 3)] == ["Perangkat Daerah", "Tahun", "Kode"]
+        years = [ws.cell(r, 2) for r in range(2, ws.max_row + 1)]
+        assert len(years) >= 7 and {c.value for c in years} == {2023}  # Kalianget: 7 indicators
+        assert {c.alignment.horizontal for c in years} == {"center"}, name
+        assert {ws.cell(r, 3).alignment.horizontal for r in range(2, ws.max_row + 1)} == {None}, name
+
+
+def _texts_of_the_examples() -> list[str]:
+    """Long texts staff and sakip-xl put in cells: the examples' names and notes, and every
+    finding's message."""
+    texts = {m for _severity, m in CATALOG.values()}
+    for path in (KALIANGET, BLUTO):
+        for ws in openpyxl.load_workbook(path, read_only=True).worksheets:
+            for row in ws.iter_rows(values_only=True):
+                texts |= {" ".join(v.split()) for v in row if isinstance(v, str) and len(v) > 15 and v[0] != "="}
+    return sorted(texts)
+
+
+def test_a_wrapped_text_gets_the_lines_libreoffice_wraps_it_into(libreoffice, tmp_path):
+    """`text_lines`, which gives every row its height, against LibreOffice's own wrapping
+    (Carlito, Calibri's metric twin): each text alone in a generously tall row, top-aligned,
+    printed to PDF, its lines counted. Never fewer lines than drawn (a short row hides the
+    end of its text); in columns 20 or more wide at most one more, or one in four of a
+    long text (the 5% room left for Excel's pixel-rounded layout); most exactly as many."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed (poppler-utils)")
+    texts = _texts_of_the_examples()
+    widths = (12, 20, 30, 40, 60, 80)
+    cases = [(i, t, widths[i % len(widths)]) for i, t in enumerate(texts)]
+    cases = [(i, t, w) for i, t, w in cases if text_lines(t, w) <= 20]  # rows are at most 409 points tall
+    book = xlsxwriter.Workbook(tmp_path / "lines.xlsx")
+    wrapped, top = book.add_format({"text_wrap": True, "valign": "top"}), book.add_format({"valign": "top"})
+    for width in widths:
+        ws = book.add_worksheet(f"w{width}")
+        ws.set_column(0, 0, 6)
+        ws.set_column(1, 1, width)
+        ws.fit_to_pages(1, 0)
+        for r, (i, text, _w) in enumerate(c for c in cases if c[2] == width):
+            ws.write_string(r, 0, f"M{i}", top)
+            ws.write_string(r, 1, text, wrapped)
+            ws.set_row(r, 15 * (text_lines(text, width) + 3))
+    book.close()
+    pdf = recalculate([tmp_path / "lines.xlsx"], tmp_path / "pdf", fmt="pdf")[0]
+    layout = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True,
+                            check=True).stdout
+    drawn: dict[int, int] = {}
+    for page in layout.split("<page ")[1:]:
+        lines = [(float(y), x, " ".join(re.findall(r"<word [^>]*>([^<]*)</word>", words)))
+                 for x, y, words in re.findall(r'<line xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>(.*?)</line>', page, re.S)]
+        markers = sorted((y, int(w[1:])) for y, _x, words in lines for w in words.split()[:1] if re.fullmatch(r"M\d+", w))
+        for y, _x, words in lines:
+            text_words = [w for w in words.split() if not re.fullmatch(r"M\d+", w)]
+            owner = [i for my, i in markers if my <= y + 2.0]
+            if text_words and owner:  # a line of the text in the last row starting above it
+                drawn[owner[-1]] = drawn.get(owner[-1], 0) + 1
+    assert len(drawn) > 0.95 * len(cases)
+    short = [(w, drawn[i], text_lines(t, w), t) for i, t, w in cases if i in drawn and text_lines(t, w) < drawn[i]]
+    loose = [(w, drawn[i], text_lines(t, w), t) for i, t, w in cases
+             if i in drawn and w >= 20 and text_lines(t, w) > drawn[i] + max(1, drawn[i] // 4)]
+    exact = sum(text_lines(t, w) == drawn[i] for i, t, w in cases if i in drawn)
+    assert short == [], short[:5]
+    assert loose == [], loose[:5]
+    assert exact > 0.7 * len(drawn), (exact, len(drawn))

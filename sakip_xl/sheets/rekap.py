@@ -146,14 +146,15 @@ def write_rekap(path: str | Path, result: MergeResult, omit: dict[str, str] | No
         _stream(w, INDIKATOR, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Tujuan/Sasaran", "Indikator Kinerja",
                                "Satuan", "IKU", "Target", "Realisasi", "Capaian (%)", "Kategori", "Catatan Galat"],
                 [22, 7, 9, 9, 34, 34, 10, 6, 10, 10, 11, 14, 40],
-                rows(INDIKATOR, _office_rows(result, "indicators")), {10: "persen"}, wrap={0, 4, 5, 12}, note=omit.get(INDIKATOR))
+                rows(INDIKATOR, _office_rows(result, "indicators")), {10: "persen"}, wrap={0, 4, 5, 12}, centred={1},
+                note=omit.get(INDIKATOR))
         pagu_col, real_col = 6, 7
         formula = render(penyerapan_of(RowCell(ANGGARAN, pagu_col), RowCell(ANGGARAN, real_col)), ANGGARAN)
         _stream(w, ANGGARAN, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Uraian", "Pagu Awal (Rp)", "Pagu (Rp)",
                               "Realisasi (Rp)", "Penyerapan (%)", "Keterangan"],
                 [22, 7, 20, 12, 40, 17, 17, 17, 11, 40],
                 rows(ANGGARAN, _office_rows(result, "budget")), {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"},
-                formula_col=(8, formula), wrap={0, 4, 9}, note=omit.get(ANGGARAN))
+                formula_col=(8, formula), wrap={0, 4, 9}, centred={1}, note=omit.get(ANGGARAN))
         _stream(w, PEMERIKSAAN, ["Berkas", "Perangkat Daerah", "Tingkat", "Kode Masalah", "Lembar", "Sel",
                                  "Nilai Ditemukan", "Nilai Acuan", "Pesan"],
                 [30, 22, 11, 24, 14, 7, 20, 20, 80],
@@ -171,14 +172,17 @@ def write_rekap(path: str | Path, result: MergeResult, omit: dict[str, str] | No
 
 
 def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows, formats: dict[int, str],
-            formula_col: tuple[int, str] | None = None, wrap: AbstractSet[int] = frozenset(), note: str | None = None) -> None:
+            formula_col: tuple[int, str] | None = None, wrap: AbstractSet[int] = frozenset(),
+            centred: AbstractSet[int] = frozenset(), note: str | None = None) -> None:
     """A long table of values, header frozen, filtered, continued on `<name> 2` past a sheet's
-    rows; the `wrap` columns wrap their text, each row as tall as it needs. A `note`
-    (the table left out: where its rows are) takes the first row, across the columns."""
+    rows; cells are aligned to the top of their row, the `wrap` columns wrap their text, each
+    row as tall as it needs, and the `centred` ones (the year, between the office and a code)
+    are centred. A `note` (the table left out: where its rows are) takes the first row,
+    across the columns."""
     part, ws, r = 0, None, 0
     header_fmt = w.fmt("header_derived")
-    cell_fmts = {c: w.fmt("plain", formats.get(c), c in wrap) for c in {*formats, *wrap}}
-    fmts = [cell_fmts.get(c) for c in range(len(headers))]
+    fmts = [w.fmt("top_centred" if c in centred else "top", formats.get(c), c in wrap)
+            for c in range(len(headers))]
 
     def new_part():
         nonlocal part

@@ -26,6 +26,10 @@ BASE: dict[str, dict] = {
     "title": {"bold": True, "font_size": 14, "font_color": INPUT_HEADER},
     "subtitle": {"italic": True, "font_color": "#595959"},
     "plain": {},
+    # beside a wrapped text, a row's other cells start at its top, by its first line
+    "top": {"valign": "top"},
+    "top_centred": {"valign": "top", "align": "center"},
+    "top_bold": {"valign": "top", "bold": True},
     "heading": {"bold": True, "font_size": 12, "font_color": INPUT_HEADER},
     "text": {"text_wrap": True, "valign": "top"},
     "bold": {"bold": True},
@@ -38,10 +42,10 @@ BASE: dict[str, dict] = {
     # below the prepared rows: the same look, unlocked, so a copied formula row can be pasted there
     "derived_below": {**_CELL, "bg_color": DERIVED_FILL, "locked": False},
     "extra": {"locked": False},
-    "link": {"font_color": "#0563C1", "underline": 1},
-    "galat": {"font_color": "#9C0006", "bg_color": "#FFC7CE"},
-    "peringatan": {"font_color": "#7F6000", "bg_color": "#FFEB9C"},
-    "info": {"font_color": "#1F4E79", "bg_color": "#DDEBF7"},
+    "link": {"font_color": "#0563C1", "underline": 1, "valign": "top"},
+    "galat": {"font_color": "#9C0006", "bg_color": "#FFC7CE", "valign": "top"},
+    "peringatan": {"font_color": "#7F6000", "bg_color": "#FFEB9C", "valign": "top"},
+    "info": {"font_color": "#1F4E79", "bg_color": "#DDEBF7", "valign": "top"},
     "total": {**_CELL, "bold": True, "bg_color": DERIVED_FILL, "top": 2},
     "mark_legend": {"italic": True, "font_color": "#9C0006"},
 }

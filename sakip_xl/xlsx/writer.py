@@ -10,7 +10,6 @@ recalculating.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import itertools
 import math
@@ -35,6 +34,7 @@ from ..checks.report import Report
 from ..sheets.names import PEMERIKSAAN, PETUNJUK
 from ..resources import petunjuk_text
 from ..rules.sakip import RULES, Rule
+from .fit import fitting_height, row_height, text_lines
 from .styles import MARK_FILLS, cell_format
 
 LAST_ROW = 1_048_575  # 0-based last row of a sheet
@@ -616,39 +616,6 @@ def derived_format(w: Writer, col: Column):
     return w.fmt("derived", col.number_format, col.wrap)
 
 
-#: Row heights: XlsxWriter does not fit rows to wrapped text and LibreOffice does not
-#: on load, so each row is given the height its longest wrapped text needs, up to a
-#: maximum (the cell then shows the start of its text; all of it is in the cell).
-LINE_HEIGHT = 15  # points per line of the 11-point default font
-MAX_LINES = 8
-
-
-@functools.lru_cache(maxsize=4096)  # a rekap repeats each office's name down its rows
-def text_lines(text: str, width: float) -> int:
-    """Lines a text takes when wrapped in a column `width` characters wide (a little
-    generous: words do not break, so lines end short)."""
-    per_line = max(1.0, width * 0.95)
-    if "\n" not in text:
-        return max(1, math.ceil(len(text) / per_line))
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-
-
-def row_height(lines: int) -> float | None:
-    """The height of a row whose tallest cell takes `lines` lines; None: the default."""
-    return LINE_HEIGHT * min(lines, MAX_LINES) if lines > 1 else None
-
-
-def fitting_height(texts: Iterable[tuple[object, float]]) -> float | None:
-    """The height of a row its wrapped texts need, None: the default. `texts` are
-    (value, column width)."""
-    lines = 1
-    for v, width in texts:
-        # a text that fits on one line (most) needs no counting
-        if isinstance(v, str) and (len(v) > width * 0.95 or "\n" in v):
-            lines = max(lines, text_lines(v, width))
-    return row_height(lines)
-
-
 def fit_row(ws: Worksheet, r: int, texts: Iterable[tuple[object, float]], fmt=None) -> None:
     """Give row `r` the height its wrapped texts need: `texts` are (value, column width)."""
     height = fitting_height(texts)
@@ -976,7 +943,7 @@ def write_petunjuk(w: Writer, contract: Contract) -> None:
         r += 1
         for i, item in enumerate(section["butir"], 1):
             item = item.format(**{k: f"{v:,}".replace(",", ".") for k, v in contract.capacities.items()})
-            ws.write_string(r, 0, f"{i}.", w.fmt("plain"))
+            ws.write_string(r, 0, f"{i}.", w.fmt("top"))
             ws.merge_range(r, 1, r, 3, item, wrap)
             fit_row(ws, r, [(item, 24 + 22 + 90)])
             r += 1
@@ -984,7 +951,7 @@ def write_petunjuk(w: Writer, contract: Contract) -> None:
     ws.write_string(r, 1, "7. Isi setiap lembar", w.fmt("heading"))
     r += 1
     for sheet_name, purpose in text["lembar"].items():
-        ws.write_string(r, 1, sheet_name, w.fmt("bold"))
+        ws.write_string(r, 1, sheet_name, w.fmt("top_bold"))
         ws.merge_range(r, 2, r, 3, purpose, wrap)
         fit_row(ws, r, [(purpose, 22 + 90)])
         r += 1
@@ -1095,19 +1062,19 @@ def write_pemeriksaan(w: Writer, report: Report, sheet_names: set[str]) -> None:
     for c, (h, width) in enumerate(PEMERIKSAAN_COLUMNS):
         ws.write_string(3, c, h, w.fmt("header_derived"))
         ws.set_column(c, c, width)
-    wrap = w.fmt("text")
+    wrap, top = w.fmt("text"), w.fmt("top")  # a row's cells start at its top, by its message's first line
     for n, g in enumerate(groups, 1):
         r, i = 3 + n, g.first
         others = ", ".join(g.cells[1:]) or None
         fit_row(ws, r, ((v, widths[c]) for c, v in ((5, others), (6, i.value), (7, i.expected), (8, i.message))))
-        ws.write_number(r, 0, n)
+        ws.write_number(r, 0, n, top)
         ws.write_string(r, 1, i.severity, w.fmt(i.severity))
-        ws.write_string(r, 2, i.code)
-        w.put(ws, r, 3, i.sheet)
+        ws.write_string(r, 2, i.code, top)
+        w.put(ws, r, 3, i.sheet, top)
         if i.sheet in sheet_names and g.cells:
             ws.write_url(r, 4, f"internal:{sheet_prefix(i.sheet)}{g.cells[0]}", w.fmt("link"), string=g.cells[0])
         else:
-            w.put(ws, r, 4, g.cells[0] if g.cells else None)
+            w.put(ws, r, 4, g.cells[0] if g.cells else None, top)
         w.put(ws, r, 5, others, wrap)
         w.put(ws, r, 6, i.value, wrap)
         w.put(ws, r, 7, i.expected, wrap)
