@@ -23,6 +23,7 @@ from sakip_xl.commands.template import write_template
 from sakip_xl.commands.recompute import recompute
 from sakip_xl.checks.report import CATALOG
 from sakip_xl.xlsx.fit import text_lines
+from sakip_xl.xlsx.writer import MARK_LEGEND
 
 #: Most pages each sheet may print. Input sheets of the blank template: their header and a
 #: few rows to fill by hand. The examples: Kalianget's 130 budget rows wrap their long names.
@@ -88,6 +89,21 @@ def test_rekap_prints_on_sensible_page_counts(pdf_pages):
     counts = _per_sheet(pdf_pages["rekap"])
     assert set(counts) == set(REKAP_PAGES), counts
     assert all(counts[s] <= REKAP_PAGES[s] for s in counts), counts
+
+
+def test_the_colour_legend_prints_whole_on_the_first_page_of_each_input_sheet(pdf_pages):
+    """The legend of the marked cells, in the title row, wraps over the columns of the first
+    page: printed, it is read whole there (written on one line, it ran past the page's
+    edge: cut off, or continued pages later)."""
+    def holds(page: str, words: list[str]) -> bool:  # in order, other text between lines
+        rest = iter(page.split())
+        return all(word in rest for word in words)
+
+    legend = MARK_LEGEND.split()
+    for name in ("IKU", "PK", "Realisasi", "Anggaran"):
+        pages = [text for sheet, text in pdf_pages["kalianget"] if sheet == name]
+        assert holds(pages[0], legend), name
+        assert not any(holds(page, legend[-3:]) for page in pages[1:]), name
 
 
 def test_each_chapter_three_table_prints_under_its_own_header(pdf_pages):

@@ -24,7 +24,7 @@ _CELL = {"border": 1, "border_color": BORDER, "valign": "top"}
 
 BASE: dict[str, dict] = {
     "title": {"bold": True, "font_size": 14, "font_color": INPUT_HEADER},
-    "subtitle": {"italic": True, "font_color": "#595959"},
+    "subtitle": {"italic": True, "font_color": "#595959", "valign": "top"},
     "plain": {},
     # beside a wrapped text, a row's other cells start at its top, by its first line
     "top": {"valign": "top"},

@@ -17,7 +17,7 @@ import re
 import threading
 import zipfile
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Collection, Iterable, NamedTuple, Sequence
 
 import xlsxwriter
 import xlsxwriter.workbook
@@ -603,13 +603,32 @@ def _mark_empty_cells(ws: Worksheet, book: Book, sheet: str, marks: Marks, style
             ws.write_blank(r, c, None, style(r, c))
 
 
-def _write_marks(w: Writer, ws: Worksheet, marks: Marks, first_col_width: float) -> None:
-    """The comment of every marked cell and, in the title row, the legend."""
+def _write_marks(w: Writer, ws: Worksheet, marks: Marks, widths: dict[int, float], start: int,
+                 printed: Sequence[int], taken: Collection[int]) -> float | None:
+    """The comment of every marked cell and, in the title row, the legend: wrapped over the
+    columns from `start` to the last of the `printed` columns on the first page, so that it
+    is read whole on paper, up to a `taken` column (a cell of the title row holding
+    something). Returns the title row's height."""
     for (r, c), (severity, text) in marks.items():
         ws.write_comment(r, c, f"{severity.upper()}: {text}"[:2000],
                          {"author": MARK_AUTHOR, "x_scale": 3, "y_scale": 2.5})
-    if marks:
-        ws.write_string(0, 4 if first_col_width < 30 else 2, MARK_LEGEND, w.fmt("mark_legend"))
+    if not marks:
+        return None
+    span = [start]
+    for c in printed:
+        if c > start:
+            if c in taken:
+                break
+            span.append(c)
+    width = sum(widths.get(c, 8.43) for c in span)
+    if width < 40:  # too narrow to wrap into: on one line, as on screen
+        ws.write_string(0, start, MARK_LEGEND, w.fmt("mark_legend"))
+        return None
+    if len(span) > 1:
+        ws.merge_range(0, start, 0, span[-1], MARK_LEGEND, w.fmt("mark_legend", None, True))
+    else:
+        ws.write_string(0, start, MARK_LEGEND, w.fmt("mark_legend", None, True))
+    return fitting_height([(MARK_LEGEND, width)])
 
 
 def derived_format(w: Writer, col: Column):
@@ -774,7 +793,10 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, pas
         widths[c] = next(p.width for p in tables[0].table.patterns if p.key == pkey)
     write_cells(w, ws, book, name, style, widths)
     _mark_empty_cells(ws, book, name, input_marks, style)
-    _write_marks(w, ws, input_marks, widths.get(0, 10))
+    visible = sorted({*(c for c, (_tl, col) in roles.items() if not col.hidden), *tables[0].pattern_columns})
+    _pages, on_first_page = print_layout([widths[c] for c in visible], FROZEN_COLUMNS.get(sheet_key, 0))
+    title_height = _write_marks(w, ws, input_marks, widths, 4 if widths.get(0, 10) < 30 else 2,
+                                visible[:on_first_page], {c for r, c in book.sheet(name).values if r == 0})
     # Column formats carry the input/derived look below the prepared rows, unlocked there:
     # staff add rows by copying the last formula row below it (Petunjuk, section 4).
     for c, (tl, col) in roles.items():
@@ -793,13 +815,12 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, pas
     for extra in tables[0].extra_columns:
         ws.set_column(extra, extra, 15, w.fmt("extra"))
     for r in range(first_row):
-        ws.set_row(r, 30 if r == header_row else None, w.fmt("plain"))
+        ws.set_row(r, 30 if r == header_row else title_height if r == 0 else None, w.fmt("plain"))
     ws.set_row(header_row, 45)
     last_col = max(roles)
     if len(tables) == 1:
         ws.autofilter(header_row, 0, tables[0].last_row, last_col)
     ws.freeze_panes(first_row, FROZEN_COLUMNS.get(sheet_key, 0))
-    visible = sorted({*(c for c, (_tl, col) in roles.items() if not col.hidden), *tables[0].pattern_columns})
     print_setup(ws, header_row, [widths[c] for c in visible], FROZEN_COLUMNS.get(sheet_key, 0))
     # A filled sheet prints its rows; a blank one its header and rows to fill by hand.
     filled = [r for (r, c) in book.sheet(name).values if r >= first_row and c in visible]
@@ -837,14 +858,28 @@ def print_setup(ws: Worksheet, header_row: int | None, widths: Iterable[float] =
     ws.set_footer("&L&A&RHalaman &P dari &N")
     if header_row is not None:
         ws.repeat_rows(header_row)
-    points = [(w * 7 + 5) * 0.75 for w in widths]  # Excel: 7 pixels a character plus padding
-    pages = 1
-    while pages < 4 and points and PRINTABLE_WIDTH * pages - sum(points[:repeat_columns]) * (pages - 1) < (
-            MIN_PRINT_SCALE * sum(points)):
-        pages += 1
+    pages, _first = print_layout(widths, repeat_columns)
     ws.fit_to_pages(pages, 0)
     if pages > 1 and repeat_columns:
         ws.repeat_columns(0, repeat_columns - 1)
+
+
+def print_layout(widths: Iterable[float], repeat_columns: int = 0) -> tuple[int, int]:
+    """How many pages wide columns of these `widths` print (`print_setup`), and how many of
+    them fit on the first page (a little to spare: applications place columns slightly
+    differently)."""
+    points = [(w * 7 + 5) * 0.75 for w in widths]  # Excel: 7 pixels a character plus padding
+    repeated = sum(points[:repeat_columns])
+    pages = 1
+    while pages < 4 and points and PRINTABLE_WIDTH * pages - repeated * (pages - 1) < MIN_PRINT_SCALE * sum(points):
+        pages += 1
+    scale = min(1.0, PRINTABLE_WIDTH * pages / (sum(points) + repeated * (pages - 1))) if points else 1.0
+    room, first = 0.95 * PRINTABLE_WIDTH / scale, 0
+    for p in itertools.accumulate(points):
+        if p > room:
+            break
+        first += 1
+    return pages, first
 
 
 IDENTITY_WIDTHS: dict[int, float] = {0: 28, 1: 42, 2: 90}  # label, value, help
@@ -871,13 +906,16 @@ def write_identity_sheet(w: Writer, layout: Layout, book: Book, password: str | 
             mark = input_marks.get((r, c), (None,))[0]
             return w.fmt("input", "teks" if f.type in ("kode", "periode") else None, mark=mark)
         if c == layout.identity_label_col:
-            return w.fmt("bold")
+            return w.fmt("top_bold")
         return w.fmt("subtitle", None, True)
 
     input_marks = {(r, c): m for (r, c), m in (marks or {}).items()
                    if c == value_col and r in by_row and not by_row[r].generated}
     write_cells(w, ws, book, name, style, IDENTITY_WIDTHS)
-    _write_marks(w, ws, input_marks, IDENTITY_WIDTHS[0])
+    title_height = _write_marks(w, ws, input_marks, IDENTITY_WIDTHS, 2, list(IDENTITY_WIDTHS),
+                                {c for r, c in book.sheet(name).values if r == 0})
+    if title_height:
+        ws.set_row(0, title_height)
     for r, f in by_row.items():
         if f.generated:
             continue
