@@ -32,39 +32,63 @@ _WIDTH_GROUPS = (
 #: Room for Excel, which lays text out in screen pixels (each character's width rounded), and
 #: for bold headers (2.5% wider): every width counts 5% more, and a line holds 0.3 less.
 _MARGIN, _PADDING = 1.05, 0.3
-_WIDTHS = {ch: w * _MARGIN for w, chars in _WIDTH_GROUPS for ch in chars}
-_OTHER = 1.2 * _MARGIN
-_SPACE = _WIDTHS[" "]
-_WIDEST = max(_WIDTHS.values())
+
+
+def _hundredths() -> bytes:
+    """`bytes.translate` table: each Latin-1 character to its width in hundredths of a
+    digit. A character beyond Latin-1 is measured as "?", which counts as one not listed."""
+    table = bytearray([round(1.2 * _MARGIN * 100)] * 256)
+    for w, chars in _WIDTH_GROUPS:
+        for ch in chars:
+            if ch != "?":
+                table[ord(ch)] = round(w * _MARGIN * 100)
+    return bytes(table)
+
+
+_HUNDREDTHS = _hundredths()
+_SPACE = _HUNDREDTHS[ord(" ")]
+_WIDEST = max(_HUNDREDTHS) / 100
 _AFTER_HYPHEN, _AFTER_SLASH = re.compile(r"(?<=-)"), re.compile(r"(?<=/)")
 
 
-def _width(text: str) -> float:
-    get = _WIDTHS.get
-    return sum(get(ch, _OTHER) for ch in text)
+def _weights(text: str) -> bytes:
+    """Each character's width in hundredths of a digit, one byte each (so summed in C)."""
+    return text.encode("latin-1", "replace").translate(_HUNDREDTHS)
 
 
-def _pieces(word: str, room: float) -> list[str]:
-    """A word as the pieces a line may end after: each hyphen, and in a piece longer than
-    a line, each slash ("Pemeliharaan/Rehabilitasi")."""
-    out = []
+def _piece_widths(word: str, weights: bytes, room: int) -> list[int]:
+    """The widths of the pieces of a word a line may end after: each hyphen, and in a piece
+    longer than a line, each slash ("Pemeliharaan/Rehabilitasi"). `weights`: the word's
+    characters' widths."""
+    if "-" not in word and "/" not in word:
+        return [sum(weights)]
+    out, at = [], 0
     for piece in _AFTER_HYPHEN.split(word):
-        out += _AFTER_SLASH.split(piece) if "/" in piece and _width(piece) > room else [piece]
+        w = sum(weights[at:at + len(piece)])
+        if "/" in piece and w > room:
+            for part in _AFTER_SLASH.split(piece):
+                out.append(sum(weights[at:at + len(part)]))
+                at += len(part)
+        else:
+            out.append(w)
+            at += len(piece)
     return out
 
 
 @functools.lru_cache(maxsize=16384)  # a rekap repeats names, kinds and notes down its rows
 def text_lines(text: str, width: float) -> int:
     """Lines a text takes when wrapped in a column `width` characters wide."""
-    room = max(1.0, width - _PADDING)
+    room = max(100, round((width - _PADDING) * 100))
     lines = 0
     for paragraph in text.split("\n"):
         lines += 1
-        used = 0.0
+        weights = _weights(paragraph)
+        if sum(weights) <= room:  # most: one line
+            continue
+        used = at = 0
         for word in paragraph.split(" "):
-            for i, piece in enumerate(_pieces(word, room)):
-                w = _width(piece)
-                gap = _SPACE if i == 0 else 0.0
+            for i, w in enumerate(_piece_widths(word, weights[at:at + len(word)], room)):
+                gap = _SPACE if i == 0 else 0
                 if used and used + gap + w <= room:
                     used += gap + w
                     continue
@@ -74,6 +98,7 @@ def text_lines(text: str, width: float) -> int:
                     lines += 1
                     w -= room
                 used = w
+            at += len(word) + 1
     return lines
 
 
