@@ -17,7 +17,7 @@ import re
 import threading
 import zipfile
 from pathlib import Path
-from typing import Any, Callable, Collection, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 import xlsxwriter
 import xlsxwriter.workbook
@@ -604,11 +604,11 @@ def _mark_empty_cells(ws: Worksheet, book: Book, sheet: str, marks: Marks, style
 
 
 def _write_marks(w: Writer, ws: Worksheet, marks: Marks, widths: dict[int, float], start: int,
-                 printed: Sequence[int], taken: Collection[int]) -> float | None:
+                 printed: Sequence[int], values: Mapping[tuple[int, int], object]) -> float | None:
     """The comment of every marked cell and, in the title row, the legend: wrapped over the
     columns from `start` to the last of the `printed` columns on the first page, so that it
-    is read whole on paper, up to a `taken` column (a cell of the title row holding
-    something). Returns the title row's height."""
+    is read whole on paper, up to a title-row cell holding something (in the sheet's
+    `values`). Returns the title row's height."""
     for (r, c), (severity, text) in marks.items():
         ws.write_comment(r, c, f"{severity.upper()}: {text}"[:2000],
                          {"author": MARK_AUTHOR, "x_scale": 3, "y_scale": 2.5})
@@ -617,7 +617,7 @@ def _write_marks(w: Writer, ws: Worksheet, marks: Marks, widths: dict[int, float
     span = [start]
     for c in printed:
         if c > start:
-            if c in taken:
+            if (0, c) in values:
                 break
             span.append(c)
     width = sum(widths.get(c, 8.43) for c in span)
@@ -794,9 +794,9 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, pas
     write_cells(w, ws, book, name, style, widths)
     _mark_empty_cells(ws, book, name, input_marks, style)
     visible = sorted({*(c for c, (_tl, col) in roles.items() if not col.hidden), *tables[0].pattern_columns})
-    _pages, on_first_page = print_layout([widths[c] for c in visible], FROZEN_COLUMNS.get(sheet_key, 0))
+    on_first_page = print_setup(ws, header_row, [widths[c] for c in visible], FROZEN_COLUMNS.get(sheet_key, 0))
     title_height = _write_marks(w, ws, input_marks, widths, 4 if widths.get(0, 10) < 30 else 2,
-                                visible[:on_first_page], {c for r, c in book.sheet(name).values if r == 0})
+                                visible[:on_first_page], book.sheet(name).values)
     # Column formats carry the input/derived look below the prepared rows, unlocked there:
     # staff add rows by copying the last formula row below it (Petunjuk, section 4).
     for c, (tl, col) in roles.items():
@@ -821,7 +821,6 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, pas
     if len(tables) == 1:
         ws.autofilter(header_row, 0, tables[0].last_row, last_col)
     ws.freeze_panes(first_row, FROZEN_COLUMNS.get(sheet_key, 0))
-    print_setup(ws, header_row, [widths[c] for c in visible], FROZEN_COLUMNS.get(sheet_key, 0))
     # A filled sheet prints its rows; a blank one its header and rows to fill by hand.
     filled = [r for (r, c) in book.sheet(name).values if r >= first_row and c in visible]
     ws.print_area(0, 0, max(filled) if filled else first_row + BLANK_PRINT_ROWS - 1, max(visible))
@@ -849,37 +848,28 @@ PRINTABLE_WIDTH = (11.69 - 0.8) * 72  # points
 MIN_PRINT_SCALE = 7 / 11  # of the 11-point font: at least 7 points on paper
 
 
-def print_setup(ws: Worksheet, header_row: int | None, widths: Iterable[float] = (), repeat_columns: int = 0) -> None:
+def print_setup(ws: Worksheet, header_row: int | None, widths: Iterable[float] = (), repeat_columns: int = 0) -> int:
     """Page set-up; `widths` of the printed columns decide how many pages wide the sheet
-    prints so its text stays readable, repeating the first `repeat_columns` columns."""
+    prints so its text stays readable, repeating the first `repeat_columns` columns.
+    Returns how many of those columns print on the first page (a little to spare:
+    applications place columns slightly differently)."""
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.set_footer("&L&A&RHalaman &P dari &N")
     if header_row is not None:
         ws.repeat_rows(header_row)
-    pages, _first = print_layout(widths, repeat_columns)
-    ws.fit_to_pages(pages, 0)
-    if pages > 1 and repeat_columns:
-        ws.repeat_columns(0, repeat_columns - 1)
-
-
-def print_layout(widths: Iterable[float], repeat_columns: int = 0) -> tuple[int, int]:
-    """How many pages wide columns of these `widths` print (`print_setup`), and how many of
-    them fit on the first page (a little to spare: applications place columns slightly
-    differently)."""
     points = [(w * 7 + 5) * 0.75 for w in widths]  # Excel: 7 pixels a character plus padding
     repeated = sum(points[:repeat_columns])
     pages = 1
     while pages < 4 and points and PRINTABLE_WIDTH * pages - repeated * (pages - 1) < MIN_PRINT_SCALE * sum(points):
         pages += 1
+    ws.fit_to_pages(pages, 0)
+    if pages > 1 and repeat_columns:
+        ws.repeat_columns(0, repeat_columns - 1)
     scale = min(1.0, PRINTABLE_WIDTH * pages / (sum(points) + repeated * (pages - 1))) if points else 1.0
-    room, first = 0.95 * PRINTABLE_WIDTH / scale, 0
-    for p in itertools.accumulate(points):
-        if p > room:
-            break
-        first += 1
-    return pages, first
+    room = 0.95 * PRINTABLE_WIDTH / scale
+    return sum(1 for p in itertools.accumulate(points) if p <= room)
 
 
 IDENTITY_WIDTHS: dict[int, float] = {0: 28, 1: 42, 2: 90}  # label, value, help
@@ -913,7 +903,7 @@ def write_identity_sheet(w: Writer, layout: Layout, book: Book, password: str | 
                    if c == value_col and r in by_row and not by_row[r].generated}
     write_cells(w, ws, book, name, style, IDENTITY_WIDTHS)
     title_height = _write_marks(w, ws, input_marks, IDENTITY_WIDTHS, 2, list(IDENTITY_WIDTHS),
-                                {c for r, c in book.sheet(name).values if r == 0})
+                                book.sheet(name).values)
     if title_height:
         ws.set_row(0, title_height)
     for r, f in by_row.items():
