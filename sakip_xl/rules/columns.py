@@ -225,6 +225,10 @@ class _ColumnCompiler:
 
         def f_if(b: Book, rows: Sequence[int]) -> list[Value]:
             tests = [v if type(v) is bool else _truth(_scalar(v)) for v in cond(b, rows)]
+            if tests.count(True) == len(tests):  # one branch for every row: nothing to pick
+                return then(b, rows)
+            if tests.count(False) == len(tests):
+                return other(b, rows)
             out: list[Value] = list(tests)  # errors stay where they are
             yes = [i for i, t in enumerate(tests) if t is True]
             no = [i for i, t in enumerate(tests) if t is False]

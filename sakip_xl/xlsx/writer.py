@@ -158,6 +158,7 @@ class _Worksheet(Worksheet):
         returns False, none of the row's cells written, when a value needs XlsxWriter's
         own handling (long or rich text, logical, date, inf): write the row cell by cell."""
         fcol, ftext = formula or (-1, "")
+        fparts = _escape(ftext).split(ROW_MARK)  # the formula's element, joined by the row's number
         heads = [f'<c r="{_letter(c)}' for c in range(len(formats))]
         styles: list[str | None] = [None] * len(formats)  # a format's index is fixed at its first use
         limit = self.xls_strmax // 2
@@ -177,8 +178,12 @@ class _Worksheet(Worksheet):
                     style = styles[c] = self._style(row, c, formats[c])
                 kind = type(v)
                 if c == fcol:
-                    body = self._cell_xml(f'{heads[c][2:]}{number}"{style}',
-                                          _Formula(ftext.replace(ROW_MARK, number), formats[c], "" if v is None else v))
+                    if kind is float:  # (as `_cell_xml` writes a formula with a number)
+                        body = f'{heads[c]}{number}"{style}><f>{number.join(fparts)}</f><v>{v}</v></c>'
+                    else:
+                        body = self._cell_xml(f'{heads[c][2:]}{number}"{style}',
+                                              _Formula(ftext.replace(ROW_MARK, number), formats[c],
+                                                       "" if v is None else v))
                 elif kind is str and v:
                     text = bodies.get(v)
                     if text is None:
