@@ -188,8 +188,13 @@ class _Interpreter:
         self._flag_mixed_styles()
         other: dict[str, dict[tuple[int, int], object]] = {}
         for s in [ident, *sheets.values()]:
-            taken = used[s.name]
-            other[s.name] = {(r, c): v for (r, c), v in s.cells.items() if c not in taken.get(r, ())}
+            taken, rest = used[s.name], other.setdefault(s.name, {})
+            for r, row in self._rows_of(s).items():
+                read = taken.get(r)
+                if read is None:
+                    rest.update({(r, c): v for c, v in row.items()})
+                elif not row.keys() <= read:  # (a table's data row is read whole)
+                    rest.update({(r, c): v for c, v in row.items() if c not in read})
         extra = [s for s in self.source.sheets if s.name not in used]
         return Data(self.source, layout, identity, rows, other, extra, grades, scales, self.issues, skala_missing)
 
@@ -358,18 +363,40 @@ class _Interpreter:
                                 and _text(cells.get((row.row, tl.columns["kode"]))) in (None, "")
                                 and _text(cells.get((row.row, tl.columns["jenis"]))) in (None, ""))
         # Column by column, in the contract's order (a unit is read before the numbers it
-        # qualifies); each distinct text of a column is read once.
+        # qualifies); each distinct text of a column is read once. The cells that need
+        # no judging (nearly all: empty, a plain number, a text) are made here directly;
+        # the others are parsed and judged one by one.
+        name, percent = sh.name, sh.percent
         for col, c in (*placed_inputs, *patterns):
             raws = [by_row[r].get(c) for r in rows_with_input]
             key = col.key
             if col.type in NUMERIC_TYPES:
+                money = col.type == "rupiah"
                 for row, raw, reading in zip(out, raws, self._readings(raws, col.type)):
-                    row.cells[key] = self._parse_number(sh, row.row, c, raw, col, row, table, reading)
+                    r = row.row
+                    if raw is None:
+                        cell = Cell(name, r, c, None, None, KOSONG)
+                    elif (type(raw) is float and reading is not None and reading.kind == "angka"
+                          and not reading.unit and (r, c) not in percent and not (money and raw < 0)):
+                        cell = Cell(name, r, c, raw, raw, reading)
+                    else:
+                        cell = self._parse_number(sh, r, c, raw, col, row, table, reading)
+                    row.cells[key] = cell
             else:
+                choices = {ch.casefold() for ch in col.choices} if col.type == "pilihan" else None
                 for row, raw in zip(out, raws):
-                    row.cells[key] = self._parse_text(sh, row.row, c, raw, col)
-        typed = sh.typed_cells({c for _key, c in placed_derived})
-        for key, c in placed_derived:
+                    r = row.row
+                    if raw is None:
+                        row.cells[key] = Cell(name, r, c, None, None)
+                        continue
+                    if type(raw) is str:
+                        text = " ".join(raw.split())
+                        if choices is None or not text or text.casefold() in choices:
+                            row.cells[key] = Cell(name, r, c, raw, raw, None, text)
+                            continue
+                    row.cells[key] = self._parse_text(sh, r, c, raw, col)
+        typed = sh.typed_cells({c for _key, c in placed_derived})  # (nearly always none)
+        for key, c in placed_derived if typed else ():
             for row in out:
                 raw = by_row[row.row].get(c)
                 if raw is not None and (row.row, c) in typed:
