@@ -5,6 +5,7 @@ order; a re-merge takes unchanged files (same SHA-256) from the cache beside the
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import random
 import shutil
@@ -22,7 +23,9 @@ import sakip_xl.commands.merge as merge_module
 from sakip_xl.cli import main
 from sakip_xl.commands.merge import INDICATORS, Rows, cache_path, merge
 from sakip_xl.model.fill import write_filled
+import sakip_xl.sheets.rekap as rekap
 from sakip_xl.sheets.rekap import write_csv, write_rekap
+from sakip_xl.xlsx.forked import ForkedRows
 from sakip_xl.synthetic import synthetic_filling
 
 
@@ -103,6 +106,33 @@ def test_rows_wait_on_disk_and_the_rekap_is_the_same_for_any_jobs_and_order(inbo
         assert isinstance(e.indicators, Rows) and isinstance(e.budget, Rows) and isinstance(e.issues, Rows)
         with pytest.raises(ValueError):
             list(e.budget)
+
+
+def test_a_long_table_written_on_two_cores_is_the_same_workbook(inbox, tmp_path, monkeypatch):
+    """The Anggaran rows after the middle office, written meanwhile by a forked process,
+    give the same file as one process writing them all; a forked process that fails
+    leaves its rows to the merging process."""
+    result = merge(sorted(str(p) for p in inbox.iterdir()), jobs=1)
+    monkeypatch.setattr(rekap, "FORK_ROWS", 10**9)
+    alone = write_rekap(tmp_path / "satu.xlsx", result).read_bytes()
+    real, started = ForkedRows.start, []
+
+    def start(ws, first, write):
+        started.append(first)
+        return real(ws, first, write)
+
+    monkeypatch.setattr(rekap, "FORK_ROWS", 10)  # the test's 92 budget rows count as long
+    monkeypatch.setattr(ForkedRows, "start", start)
+    assert write_rekap(tmp_path / "dua.xlsx", result).read_bytes() == alone
+    # Offices by name: Dinas A and Dinas B with 1 budget row each, then three kecamatan with
+    # 30 each: 92 rows. Half is 46; 32 rows lie before the second kecamatan (62 before the
+    # third), so the forked process writes from sheet row 1 (below the header) + 32 = 33.
+    assert [len(e.budget) for e in result.used] == [1, 1, 30, 30, 30]
+    assert started == [33]
+    monkeypatch.setattr(ForkedRows, "start", lambda ws, first, write: real(ws, first, lambda: 1 // 0))
+    assert write_rekap(tmp_path / "gagal.xlsx", result).read_bytes() == alone
+    if hasattr(os, "fork"):
+        assert not list(tmp_path.glob("sakip-xl-baris-*"))
 
 
 def test_a_re_merge_reads_only_the_changed_files_and_writes_the_same_rekap(inbox, reads, tmp_path):

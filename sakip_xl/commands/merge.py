@@ -319,14 +319,21 @@ class _Store:
         return ref
 
     def get(self, ref: tuple[int, int]) -> bytes:
-        self._file.seek(ref[0])
-        parts, left = [], ref[1]
+        """The blob at `ref`; read without moving the file's position where the system
+        allows (a forked process writing part of the rekap reads the store too)."""
+        at, left = ref
+        parts = []
         while left:
-            part = self._file.read(left)
+            if hasattr(os, "pread"):
+                part = os.pread(self._file.fileno(), left, at)
+            else:
+                self._file.seek(at)
+                part = self._file.read(left)
             if not part:
                 raise ValueError("the store ended early")
             parts.append(part)
             left -= len(part)
+            at += len(part)
         return b"".join(parts)
 
     def close(self) -> None:

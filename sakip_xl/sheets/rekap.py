@@ -12,17 +12,19 @@ the merge's store (`commands.merge.Rows`): writing never holds them all at once.
 
 from __future__ import annotations
 
-from collections.abc import Set as AbstractSet
+from collections.abc import Callable, Iterable, Sequence, Set as AbstractSet
 
 import csv
+import itertools
 from pathlib import Path
 
 from ..model.book import Book
 from .chapter3 import Chart, OutputSheet
 from ..files import atomic_write
 from ..rules.formula import IF, Cell, Range, RowCell, cat, eq, fn, render
-from ..commands.merge import BUDGET_COLUMNS, INDICATOR_COLUMNS, MergeResult
+from ..commands.merge import BUDGET_COLUMNS, INDICATOR_COLUMNS, Entry, MergeResult
 from ..rules.sakip import average_of, penyerapan_of
+from ..xlsx.forked import ForkedRows
 from ..xlsx.writer import PEMERIKSAAN, Writer, print_setup, write_output_sheet
 
 RINGKASAN, INDIKATOR, ANGGARAN, BERKAS = "Ringkasan", "Indikator", "Anggaran", "Berkas"
@@ -110,9 +112,10 @@ def _ringkasan(book: Book, rows: list[tuple], note: str | None = None) -> Output
     return spec
 
 
-def _office_rows(result: MergeResult, table: str, with_path: bool = False):
-    """Every used office's rows of `table` (`indicators` or `budget`), each after its office and year."""
-    for e in result.used:
+def _office_rows(result: MergeResult | Sequence[Entry], table: str, with_path: bool = False):
+    """Every used office's rows of `table` (`indicators` or `budget`), each after its office
+    and year (of the result, or of the given used entries)."""
+    for e in result.used if isinstance(result, MergeResult) else result:
         office = e.office
         assert office is not None  # `used` entries were read
         for row in getattr(e, table):
@@ -150,11 +153,14 @@ def write_rekap(path: str | Path, result: MergeResult, omit: dict[str, str] | No
                 note=omit.get(INDIKATOR))
         pagu_col, real_col = 6, 7
         formula = render(penyerapan_of(RowCell(ANGGARAN, pagu_col), RowCell(ANGGARAN, real_col)), ANGGARAN)
+        head, tail = _halves(result.used, "budget")
         _stream(w, ANGGARAN, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Uraian", "Pagu Awal (Rp)", "Pagu (Rp)",
                               "Realisasi (Rp)", "Penyerapan (%)", "Keterangan"],
                 [22, 7, 20, 12, 40, 17, 17, 17, 11, 40],
-                rows(ANGGARAN, _office_rows(result, "budget")), {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"},
-                formula_col=(8, formula), wrap={0, 4, 9}, centred={1}, note=omit.get(ANGGARAN))
+                rows(ANGGARAN, _office_rows(head, "budget")), {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"},
+                formula_col=(8, formula), wrap={0, 4, 9}, centred={1}, note=omit.get(ANGGARAN),
+                tail=None if ANGGARAN in omit else (sum(len(e.budget) for e in head), sum(len(e.budget) for e in tail),
+                                                    lambda: _office_rows(tail, "budget")))
         _stream(w, PEMERIKSAAN, ["Berkas", "Perangkat Daerah", "Tingkat", "Kode Masalah", "Lembar", "Sel",
                                  "Nilai Ditemukan", "Nilai Acuan", "Pesan"],
                 [30, 22, 11, 24, 14, 7, 20, 20, 80],
@@ -171,14 +177,29 @@ def write_rekap(path: str | Path, result: MergeResult, omit: dict[str, str] | No
     return path
 
 
+#: A table longer than this is written on two cores where a process can be forked
+#: (`xlsx.forked`): below it, starting a process costs more than it saves.
+FORK_ROWS = 20_000
+
+
+def _halves(entries: Sequence[Entry], table: str) -> tuple[Sequence[Entry], Sequence[Entry]]:
+    """The entries split where the rows of `table` before come closest to half of them."""
+    before = list(itertools.accumulate((len(getattr(e, table)) for e in entries), initial=0))
+    i = min(range(len(before)), key=lambda k: abs(2 * before[k] - before[-1]))
+    return entries[:i], entries[i:]
+
+
 def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows, formats: dict[int, str],
             formula_col: tuple[int, str] | None = None, wrap: AbstractSet[int] = frozenset(),
-            centred: AbstractSet[int] = frozenset(), note: str | None = None) -> None:
+            centred: AbstractSet[int] = frozenset(), note: str | None = None,
+            tail: tuple[int, int, Callable[[], Iterable]] | None = None) -> None:
     """A long table of values, header frozen, filtered, continued on `<name> 2` past a sheet's
     rows; cells are aligned to the top of their row, the `wrap` columns wrap their text, each
     row as tall as it needs, and the `centred` ones (the year, between the office and a code)
     are centred. A `note` (the table left out: where its rows are) takes the first row,
-    across the columns."""
+    across the columns. `tail` (how many `rows` there are, how many more rows after them, and
+    a function giving those) is written meanwhile by a forked process when the table is long
+    and fits one sheet."""
     part, ws, r = 0, None, 0
     header_fmt = w.fmt("header_derived")
     fmts = [w.fmt("top_centred" if c in centred else "top", formats.get(c), c in wrap)
@@ -198,7 +219,9 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
 
     forgotten = 0
     put = None
-    for row in rows:
+
+    def write(row) -> None:
+        nonlocal ws, r, forgotten, put
         if ws is None or r > MAX_ROWS:
             if ws is not None:
                 ws.autofilter(0, 0, r - 1, len(headers) - 1)
@@ -209,6 +232,35 @@ def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows,
         if r % 1024 == 0:
             forgotten = _forget_written_rows(ws, forgotten)
         r += 1
+
+    n_head, n_tail, more = tail if tail is not None else (0, 0, lambda: ())
+    first_of_tail = 1 + n_head
+
+    def write_tail() -> int:  # in the forked process: its own copy of this state
+        nonlocal r, forgotten
+        r = forgotten = first_of_tail
+        for row in more():
+            write(row)
+        return r
+
+    forked = None
+    try:
+        for row in rows:
+            write(row)
+            if r == 2 and n_tail and FORK_ROWS <= n_head + n_tail <= MAX_ROWS:
+                for f in fmts:  # every column's style numbered here first, in column order
+                    f._get_xf_index()
+                forked = ForkedRows.start(ws, first_of_tail, write_tail)
+        end = None if forked is None else forked.join()
+        forked = None
+        if end is None:
+            for row in more():
+                write(row)
+        else:
+            r = end
+    finally:
+        if forked is not None:
+            forked.abandon()
     if ws is None:
         ws, r = new_part(), 1
     if note:
