@@ -582,13 +582,14 @@ class _Compiler:
         return self._once(lambda b, r: _broadcast(op, fa(b, r), fb(b, r)), ia and ib), ia and ib
 
     def _Call(self, e: Call) -> tuple[Fn, bool]:
+        # An aggregate of listed cells (budget roll-ups) reads them directly, as one range:
+        # each is a one-cell range, and an aggregate treats a range's cells alike however grouped.
         if e.name in _AGGREGATES and all(type(a) is Cell for a in e.args):
-            # SUM or COUNT of listed cells (budget roll-ups): read them directly
             cells, impl = [(a.sheet, a.row, a.col) for a in e.args if isinstance(a, Cell)], _FUNCS[e.name]
-            return self._once(lambda b, r: impl([[b.value(*ref)] for ref in cells]), True), True
+            return self._once(lambda b, r: impl([[b.value(*ref) for ref in cells]]), True), True
         if e.name in _AGGREGATES and all(type(a) is Slot for a in e.args):
             slots, impl = [a.index for a in e.args if isinstance(a, Slot)], _FUNCS[e.name]
-            return (lambda b, values: impl([[values[i]] for i in slots])), False
+            return (lambda b, values: impl([[values[i] for i in slots]])), False
         compiled = [self.compile(a) for a in e.args]
         fixed = all(i for _f, i in compiled)
         return self._once(_compile_call(e, [f for f, _i in compiled]), fixed), fixed
