@@ -300,3 +300,30 @@ def test_a_workbook_read_for_a_merge_is_freed_without_the_cycle_collector(origin
         gc.garbage.clear()
         gc.enable()
     assert not left & {"Row", "Cell", "Reading", "Node", "BudgetTree", "Book", "Sheet", "Workbook", "TableRow"}
+
+
+def test_a_workbook_is_read_with_the_cycle_collector_paused_and_left_as_found(originals, monkeypatch):
+    """Since the model holds no cycles, the collector is paused while a workbook is read
+    and worked on (it scanned the growing model again and again, finding nothing), and
+    put back as it was: on after a call that found it on, off when a caller had it off."""
+    import gc
+
+    import sakip_xl.model.workbook as workbook_module
+
+    seen = []
+    build = workbook_module.build_workbook
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(workbook_module, "build_workbook", watched)
+    assert gc.isenabled()
+    merge_module.read_entry(originals / "kec-0.xlsx")
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        workbook_module.check_workbook(originals / "kec-1.xlsx")
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()

@@ -40,6 +40,7 @@ from ..errors import ContractError, SakipError, UnreadableFile, UsageError
 from ..files import atomic_write, find_inputs
 from ..model.contract import load_contract
 from ..rules.formula import Cell, XLError
+from ..collector import collector_paused
 from ..isolate import Failure, Limits, run_isolated
 from ..checks.report import GALAT, PERINGATAN, Issue
 from ..checks.trust import reason
@@ -125,6 +126,7 @@ BUDGET_COLUMNS = ("kode", "jenis", "uraian", "pagu_awal", "pagu", "realisasi", "
 # ---------------------------------------------------------------- one file
 
 
+@collector_paused
 def read_entry(path: str | Path) -> Entry:
     """Read, check and compute one workbook; never raises for the file's problems."""
     path = Path(path)

@@ -7,6 +7,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..collector import collector_paused
 from ..files import atomic_write, backup, check_output
 from ..model.workbook import _GENERATED, Workbook, check_workbook, staff_sheet_names
 from ..sheets.chapter3 import Chapter3, build_chapter3
@@ -38,6 +39,7 @@ def output_path(path: Path, output: str | Path | None) -> Path:
     return path.with_suffix(".xlsx")
 
 
+@collector_paused
 def recompute(path: str | Path, output: str | Path | None = None, *, make_backup: bool = True,
               password: str | None = None) -> Recomputed:
     """Check a workbook and write it again with every derived cell as a formula and

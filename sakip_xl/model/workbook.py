@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .book import Book
+from ..collector import collector_paused
 from ..checks.tables import run_checks
 from .budget import BudgetTree, budget_tree
 from .contract import load_contract
@@ -60,6 +61,7 @@ class Workbook:
         return TableRow(self.book, self.layout.tables[table], row)
 
 
+@collector_paused
 def check_workbook(path: str | Path, *, prepare: bool = False, light: bool = False) -> Workbook:
     """Read and check one workbook. Raises UnreadableFile or ContractError.
 
