@@ -1,7 +1,7 @@
 """Rows of a long constant_memory sheet written by a second process, on a second core.
 
 A 200-office rekap's Anggaran table is 60,000 rows, written after every file
-is read, by one process, while the merge's workers sit idle. Where a process
+is read, by one process, while the machine's other core idles. Where a process
 can be forked, the rows after a point are written meanwhile by a forked copy
 of the writing process into a file of their own, which is then appended to
 the sheet: the workbook is the same, byte for byte. If that copy fails in any
@@ -43,7 +43,7 @@ class ForkedRows:
             code = 1
             try:
                 os.close(read_end)
-                parents = ws.fh  # kept referenced: collected here, it would flush into the parent's file
+                parents = ws.fh  # kept until `os._exit`: collected, it would flush into the parent's file
                 with open(path, "w", encoding="utf-8") as fh:
                     ws.fh = fh
                     ws.table.clear()  # the parent's row held back, and its heights, are the parent's to write
@@ -52,7 +52,6 @@ class ForkedRows:
                     end = write()
                     ws._write_single_row(end)  # the copy's own last row held back
                 os.write(write_end, f"{end} {ws.dim_colmin} {ws.dim_colmax}".encode())
-                del parents
                 code = 0
             finally:
                 os._exit(code)
