@@ -112,10 +112,9 @@ def _ringkasan(book: Book, rows: list[tuple], note: str | None = None) -> Output
     return spec
 
 
-def _office_rows(result: MergeResult | Sequence[Entry], table: str, with_path: bool = False):
-    """Every used office's rows of `table` (`indicators` or `budget`), each after its office
-    and year (of the result, or of the given used entries)."""
-    for e in result.used if isinstance(result, MergeResult) else result:
+def _office_rows(entries: Sequence[Entry], table: str, with_path: bool = False):
+    """The rows of `table` (`indicators` or `budget`) of the used entries, each after its office and year."""
+    for e in entries:
         office = e.office
         assert office is not None  # `used` entries were read
         for row in getattr(e, table):
@@ -149,18 +148,17 @@ def write_rekap(path: str | Path, result: MergeResult, omit: dict[str, str] | No
         _stream(w, INDIKATOR, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Tujuan/Sasaran", "Indikator Kinerja",
                                "Satuan", "IKU", "Target", "Realisasi", "Capaian (%)", "Kategori", "Catatan Galat"],
                 [22, 7, 9, 9, 34, 34, 10, 6, 10, 10, 11, 14, 40],
-                rows(INDIKATOR, _office_rows(result, "indicators")), {10: "persen"}, wrap={0, 4, 5, 12}, centred={1},
+                rows(INDIKATOR, _office_rows(result.used, "indicators")), {10: "persen"}, wrap={0, 4, 5, 12}, centred={1},
                 note=omit.get(INDIKATOR))
         pagu_col, real_col = 6, 7
         formula = render(penyerapan_of(RowCell(ANGGARAN, pagu_col), RowCell(ANGGARAN, real_col)), ANGGARAN)
-        head, tail = _halves(result.used, "budget")
+        head, tail = _in_halves(result.used, "budget")
         _stream(w, ANGGARAN, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Uraian", "Pagu Awal (Rp)", "Pagu (Rp)",
                               "Realisasi (Rp)", "Penyerapan (%)", "Keterangan"],
                 [22, 7, 20, 12, 40, 17, 17, 17, 11, 40],
-                rows(ANGGARAN, _office_rows(head, "budget")), {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"},
+                rows(ANGGARAN, head), {5: "rupiah", 6: "rupiah", 7: "rupiah", 8: "persen"},
                 formula_col=(8, formula), wrap={0, 4, 9}, centred={1}, note=omit.get(ANGGARAN),
-                tail=None if ANGGARAN in omit else (sum(len(e.budget) for e in head), sum(len(e.budget) for e in tail),
-                                                    lambda: _office_rows(tail, "budget")))
+                tail=None if ANGGARAN in omit else tail)
         _stream(w, PEMERIKSAAN, ["Berkas", "Perangkat Daerah", "Tingkat", "Kode Masalah", "Lembar", "Sel",
                                  "Nilai Ditemukan", "Nilai Acuan", "Pesan"],
                 [30, 22, 11, 24, 14, 7, 20, 20, 80],
@@ -182,11 +180,14 @@ def write_rekap(path: str | Path, result: MergeResult, omit: dict[str, str] | No
 FORK_ROWS = 20_000
 
 
-def _halves(entries: Sequence[Entry], table: str) -> tuple[Sequence[Entry], Sequence[Entry]]:
-    """The entries split where the rows of `table` before come closest to half of them."""
+def _in_halves(entries: Sequence[Entry], table: str) -> tuple[Iterable, tuple[int, int, Callable[[], Iterable]]]:
+    """The entries' rows of `table` split at the office where the rows before come closest
+    to half of them: the first part's rows, and what `_stream` takes as its `tail` (how
+    many rows the first part has, how many the second, a function giving the second's)."""
     before = list(itertools.accumulate((len(getattr(e, table)) for e in entries), initial=0))
     i = min(range(len(before)), key=lambda k: abs(2 * before[k] - before[-1]))
-    return entries[:i], entries[i:]
+    return (_office_rows(entries[:i], table),
+            (before[i], before[-1] - before[i], lambda: _office_rows(entries[i:], table)))
 
 
 def _stream(w: Writer, name: str, headers: list[str], widths: list[float], rows, formats: dict[int, str],
@@ -297,9 +298,9 @@ def write_csv(folder: str | Path, result: MergeResult, style: str = "standar") -
     tables = {
         "ringkasan.csv": (CSV_RINGKASAN, _ringkasan_rows(result)),
         "indikator.csv": (("perangkat_daerah", "tahun", *INDICATOR_COLUMNS, "berkas"),
-                          _office_rows(result, "indicators", with_path=True)),
+                          _office_rows(result.used, "indicators", with_path=True)),
         "anggaran.csv": (("perangkat_daerah", "tahun", *BUDGET_COLUMNS, "berkas"),
-                         _office_rows(result, "budget", with_path=True)),
+                         _office_rows(result.used, "budget", with_path=True)),
         "pemeriksaan.csv": (("berkas", "perangkat_daerah", "tingkat", "kode", "lembar", "sel", "nilai",
                              "seharusnya", "pesan"), _issue_rows(result)),
     }
