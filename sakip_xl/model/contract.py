@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..resources import template_file
+from ..resources import template_toml
 
 INPUT_TYPES = frozenset(
     {"teks", "kode", "pilihan", "tahun", "periode", "target", "realisasi", "angka", "rupiah"}
@@ -311,4 +310,4 @@ def _validate(contract: Contract) -> None:
 @cache
 def load_contract() -> Contract:
     """The contract shipped with this package."""
-    return parse_contract(tomllib.loads(template_file("contract.toml").read_text(encoding="utf-8")))
+    return parse_contract(template_toml("contract.toml"))

@@ -43,7 +43,6 @@ import zlib
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree import ElementTree as ET
 
 import python_calamine
 
@@ -170,7 +169,8 @@ def read_source(path: str | Path, *, only: set[str] | None = None) -> SourceWork
                 _xlsx_facts(z, source, parts, xml)
             else:
                 _ods_facts(source, ods)
-    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ET.ParseError, ValueError) as e:
+    # (SyntaxError: xml.etree's ParseError, from an .ods content.xml)
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, SyntaxError, ValueError) as e:
         raise UnreadableFile(f"{path.name}: struktur berkas rusak (ada bagian di dalamnya yang tidak utuh). Buka "
                              "di Excel atau LibreOffice lalu simpan ulang, atau minta kiriman berkas yang baru.") from e
     return source
@@ -568,6 +568,8 @@ class _OdsTable:
 def _ods_tables(content: bytes) -> dict[str, _OdsTable]:
     """Every table of content.xml by name: percent and formula cells, and any data too
     far out (a row or cell holding a value may be repeated a million times)."""
+    from xml.etree import ElementTree as ET  # .ods only: not imported for every command
+
     t, o = "{%s}" % _NS["table"], "{%s}" % _NS["office"]
     tables: dict[str, _OdsTable] = {}
     table = _OdsTable()

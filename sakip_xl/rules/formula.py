@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Protocol, Sequence, TypeGuard, cast
 
 # ---------------------------------------------------------------- values
@@ -68,6 +67,8 @@ def excel_round(x: float, digits: int) -> float:
         y = abs(x) * scale
         if y < 1e14 and abs(y - math.floor(y) - 0.5) > y * 1e-14 + 1e-12:
             return math.copysign(math.floor(y + 0.5) / scale, x)
+    from decimal import ROUND_HALF_UP, Decimal  # the rare case: not imported by every command
+
     d = Decimal(format(x, ".15g"))
     exponent = d.as_tuple().exponent
     assert isinstance(exponent, int)  # x is finite: not 'n', 'N' or 'F'
