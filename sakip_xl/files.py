@@ -6,7 +6,9 @@ from __future__ import annotations
 import errno
 import glob
 import os
+import shutil
 import stat
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
@@ -71,8 +73,6 @@ def check_output(path: str | Path, what: str, *, suffixes: tuple[str, ...] = (".
 def check_writable_folder(folder: Path, name: str) -> None:
     """Whether a new file can be created in `folder` (tried, since permissions alone
     do not tell: an administrator ignores them, a read-only disk does not)."""
-    import tempfile  # (imported where used: a `check` writes nothing)
-
     try:
         fd, probe = tempfile.mkstemp(prefix=".sakip-xl-", dir=folder)
     except OSError as e:
@@ -121,8 +121,6 @@ def atomic_write(target: Path, write: Callable[[Path], object]) -> None:
     a file-system failure becomes a WriteError saying what to do. Whatever `write`
     returns is ignored.
     """
-    import tempfile
-
     target = Path(target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix or ".tmp", dir=target.parent)
@@ -172,8 +170,6 @@ def backup(path: Path) -> Path:
     while target.exists():
         target = path.with_name(f"{path.stem}.cadangan-{stamp}-{n}{path.suffix}")
         n += 1
-    import shutil
-
     atomic_write(target, lambda tmp: shutil.copyfile(path, tmp))
     shutil.copystat(path, target)
     return target

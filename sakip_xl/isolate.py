@@ -17,7 +17,6 @@ import gc
 import os
 import signal
 import time
-import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
@@ -74,6 +73,8 @@ def _apply_memory_limit(memory_mb: int | None) -> None:
 
 
 def _worker(conn: Connection, work: Callable[[Any], Any], memory_mb: int | None, gc_threshold: tuple) -> None:
+    import traceback  # (here: a command that starts no worker does not import it)
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     gc.set_threshold(*gc_threshold)
     gc.freeze()  # what the worker inherits lives as long as it does: never scanned for garbage
