@@ -260,6 +260,13 @@ def test_ods_data_repeated_far_out_is_refused(tmp_path, row_xml, cell):
     refused(path, f"kantor.ods: lembar 'Anggaran' berisi isian di sel {cell}, {FAR}", tmp_path)
 
 
+def test_ods_whose_content_is_not_well_formed_is_refused_as_broken(tmp_path):
+    """content.xml cut off inside a row: xml.etree's ParseError becomes the broken-file reason."""
+    path = ods(tmp_path, '<table:table table:name="Anggaran"><table:table-row><table:table-cell>')
+    refused(path, "kantor.ods: struktur berkas rusak (ada bagian di dalamnya yang tidak utuh). Buka di Excel atau "
+                  "LibreOffice lalu simpan ulang, atau minta kiriman berkas yang baru.", tmp_path)
+
+
 def test_ods_empty_rows_repeated_to_the_end_are_no_data(tmp_path):
     """LibreOffice ends every sheet so: a million rows of empty cells."""
     path = ods(tmp_path, '<table:table table:name="Catatan"><table:table-row><table:table-cell office:value-type='
