@@ -72,7 +72,7 @@ def test_every_formula_cell_equals_its_cell_by_cell_value(path):
     cells = _cell_by_cell(path)
     compared = 0
     for sheet, r, c in _formula_cells(columns):
-        by_column = columns.sheets[sheet].cache[(r, c)]
+        by_column = columns.sheets[sheet].cache[c][r]
         by_cell = cells.value(sheet, r, c)
         assert _same(by_column, by_cell), (sheet, r, c, by_column, by_cell)
         compared += 1
@@ -108,7 +108,7 @@ def test_writing_a_new_sheet_keeps_what_was_computed():
     book.set_formula("S", 0, 1, Cell("S", 0, 0) * 2)
     assert book.value("S", 0, 1) == 8.0
     book.set_formula("Out", 0, 0, Cell("S", 0, 1) + 1)
-    assert book.sheets["S"].cache == {(0, 1): 8.0}
+    assert book.sheets["S"].cache == {1: {0: 8.0}}  # column 1, row 0
     assert book.value("Out", 0, 0) == 9.0
 
 

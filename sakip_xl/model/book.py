@@ -135,13 +135,21 @@ class Sheet:
         self.values: dict[tuple[int, int], Value] = {}
         self.column_formulas: dict[int, ColumnFormula] = {}
         self.cell_formulas: dict[tuple[int, int], CellFormula] = {}
-        self.cache: dict[tuple[int, int], Value] = {}
+        self.cache: dict[int, dict[int, Value]] = {}  # computed formula cells: column -> row -> value
         self.typed_over: set[tuple[int, int]] = set()  # values typed where a formula belongs
         self.originals: dict[tuple[int, int], object] = {}  # dates, kept for writing
         self.evaluated: set[int] = set()  # column formulas whose rows are all in `cache`
         self.own_formula_columns: set[int] = set()  # columns with a cell of its own formula
         self.max_row = -1
         self._used: set[int] | None = None
+
+    def computed(self, col: int) -> dict[int, Value]:
+        """The computed cells of a column, row -> value (kept by column: a column
+        formula's rows are read and stored together)."""
+        got = self.cache.get(col)
+        if got is None:
+            got = self.cache[col] = {}
+        return got
 
     def used_rows(self) -> set[int]:
         """Rows holding a value, a typed-over cell or a cell's own formula."""
@@ -287,10 +295,12 @@ class Book:
         if s is None:
             return None
         self._read.add(sheet)
+        computed = s.cache.get(col)
+        if computed is not None:
+            got = computed.get(row, _MISSING)
+            if got is not _MISSING:
+                return got
         key = (row, col)
-        got = s.cache.get(key, _MISSING)
-        if got is not _MISSING:
-            return got
         if key in s.typed_over:
             return s.values.get(key)
         f = s.cell_formulas.get(key)
@@ -303,7 +313,7 @@ class Book:
                 return s.values.get(key)
             if (sheet, col) not in self._evaluating:
                 self._evaluate_column(s, col, cf)
-                return s.cache[key]
+                return s.cache[col][row]
             fn = cf.fn  # read by its own column while that is being evaluated: this cell alone
             if cf.rows is not None:
                 rowmap = cf.rows
@@ -317,7 +327,7 @@ class Book:
         finally:
             self._busy.discard(token)
             self.rowmap = saved
-        s.cache[key] = v
+        s.computed(col)[row] = v
         return v
 
     def _evaluate_column(self, s: Sheet, col: int, cf: ColumnFormula) -> None:
@@ -325,7 +335,7 @@ class Book:
         typed value aside)."""
         if col in s.evaluated:
             return
-        cache = s.cache
+        cache = s.computed(col)
         # rows with their own formula or a typed value keep theirs; a row already computed
         # (read by its own column while that was evaluated) keeps its value below
         rows = s.column_rows(col, cf)
@@ -348,13 +358,12 @@ class Book:
             self._evaluating.discard(token)
             self.rowmap = saved
         for r, v in zip(rows, values):
-            key = (r, col)
-            if key not in cache:
-                cache[key] = v if v is not None and type(v) is not list else top_value(v)
+            if r not in cache:
+                cache[r] = v if v is not None and type(v) is not list else top_value(v)
         if len(empty) > 1:
-            same = cache[(empty[0], col)]
+            same = cache[empty[0]]
             for r in empty[1:]:
-                cache.setdefault((r, col), same)
+                cache.setdefault(r, same)
         s.evaluated.add(col)
 
     def values_at(self, sheet: str, col: int, rows: Sequence[int]) -> list[Value]:
@@ -369,8 +378,8 @@ class Book:
         if cf is None and col not in s.own_formula_columns:
             values = s.values
             return [values.get((r, col)) for r in rows]
-        got = s.cache.get
-        out = [got((r, col), _MISSING) for r in rows]
+        got = s.computed(col).get
+        out = [got(r, _MISSING) for r in rows]
         if _MISSING in out:  # (compared by identity first: no value equals the marker)
             for i, v in enumerate(out):
                 if v is _MISSING:
