@@ -106,8 +106,11 @@ def filled_workbook(filling: Filling) -> Workbook:
     for s in book.sheets.values():
         formulas = {(r, c) for c, cf in s.column_formulas.items() for r in cf.row_range()}
         formulas = (formulas | s.cell_formulas.keys()) - s.typed_over
+        rows: dict[int, dict[int, object]] = {}
+        for (r, c), v in sorted(s.values.items()):
+            rows.setdefault(r, {})[c] = v
         cols = [c for _r, c in s.values] or [0]
-        sheets.append(SourceSheet(s.name, dict(s.values), formulas=formulas, formulas_known=True, n_cols=max(cols) + 1))
+        sheets.append(SourceSheet(s.name, rows, formulas=formulas, formulas_known=True, n_cols=max(cols) + 1))
     return build_workbook(SourceWorkbook(Path("isian.xlsx"), "xlsx", sheets))
 
 

@@ -119,21 +119,6 @@ class _Interpreter:
         self._indonesian_numbers = False  # any written 1.393.000 or 2,5
         self._all_grades: set[str] = set()
         self._satuan: dict[str, str] = {}  # IKU kode (casefold) -> Satuan
-        self._by_row: dict[str, dict[int, dict[int, object]]] = {}  # sheet name -> `_rows_of`
-
-    def _rows_of(self, sh: SourceSheet) -> dict[int, dict[int, object]]:
-        """A sheet's cells by row, {row: {col: value}}, each row in the order of `sh.cells`.
-        Made once per sheet, so finding and parsing its tables visits their rows only,
-        not every cell of the sheet once per table."""
-        rows = self._by_row.get(sh.name)
-        if rows is None:
-            rows = self._by_row[sh.name] = {}
-            for (r, c), v in sh.cells.items():
-                row = rows.get(r)
-                if row is None:
-                    row = rows[r] = {}
-                row[c] = v
-        return rows
 
     # -- locating
 
@@ -189,7 +174,7 @@ class _Interpreter:
         other: dict[str, dict[tuple[int, int], object]] = {}
         for s in [ident, *sheets.values()]:
             taken, rest = used[s.name], other.setdefault(s.name, {})
-            for r, row in self._rows_of(s).items():
+            for r, row in s.rows.items():
                 read = taken.get(r)
                 if read is None:
                     rest.update({(r, c): v for c, v in row.items()})
@@ -202,11 +187,12 @@ class _Interpreter:
         c = self.contract
         labels = {normalize_label(col.label): col.key for col in table.columns}
         by_row: dict[int, dict[int, object]] = {}  # the texts of the rows a header may be on
-        for r, row in self._rows_of(sh).items():
-            if r < HEADER_SCAN_ROWS:
-                texts: dict[int, object] = {col: v for col, v in row.items() if isinstance(v, str)}
-                if texts:
-                    by_row[r] = texts
+        for r, row in sh.rows.items():
+            if r >= HEADER_SCAN_ROWS:
+                break  # (rows ascending)
+            texts: dict[int, object] = {col: v for col, v in row.items() if isinstance(v, str)}
+            if texts:
+                by_row[r] = texts
         best: tuple[int, dict[str, int]] | None = None
         for r in sorted(by_row):
             found: dict[str, int] = {}
@@ -248,7 +234,7 @@ class _Interpreter:
         """Give derived and optional columns absent from the file a place to the right."""
         taken = {c for t in tables for c in [*t.columns.values(), *t.pattern_columns]}
         header = tables[0].header_row
-        header_cells = self._rows_of(sh).get(header, {})
+        header_cells = sh.rows.get(header, {})
         taken.update(header_cells)
         nxt = max([*taken, sh.n_cols - 1, -1]) + 1
         for t in tables:
@@ -266,12 +252,13 @@ class _Interpreter:
     def _locate_identity(self, sh: SourceSheet) -> dict[str, tuple[int, int]]:
         labels = {normalize_label(f.label): f.key for f in self.contract.fields}
         fields: dict[str, tuple[int, int]] = {}
-        for (r, c), v in sorted(sh.cells.items()):
-            if isinstance(v, str):
-                key = labels.get(normalize_label(v))
-                if key is not None and key not in fields:
-                    fields[key] = (r, c + 1)
-        nxt = max([r for r, _ in sh.cells] + [self.contract.first_data_row - 2]) + 1
+        for r, row in sh.rows.items():
+            for c, v in row.items():
+                if isinstance(v, str):
+                    key = labels.get(normalize_label(v))
+                    if key is not None and key not in fields:
+                        fields[key] = (r, c + 1)
+        nxt = max([*sh.rows, self.contract.first_data_row - 2]) + 1
         value_col = next(iter(fields.values()))[1] if fields else 1
         for f in self.contract.fields:
             if f.key not in fields:
@@ -289,7 +276,7 @@ class _Interpreter:
         out: dict[str, Cell] = {}
         for f in self.contract.fields:
             r, c = fields[f.key]
-            raw = sh.cells.get((r, c))
+            raw = sh.rows.get(r, {}).get(c)
             used.setdefault(r, set()).add(c)
             cell = Cell(sh.name, r, c, raw, raw, text=_text(raw))
             out[f.key] = cell
@@ -346,22 +333,23 @@ class _Interpreter:
         table = tl.table
         inputs = table.inputs
         input_cols = {tl.columns[c.key] for c in inputs}
-        by_row = self._rows_of(sh)
+        by_row = sh.rows
         # a row whose input cells hold only spaces is as blank as an empty one
         rows_with_input = sorted(r for r, row in by_row.items() if r > tl.header_row
                                  and any(c in input_cols and not _blank(v) for c, v in row.items()))
-        cells = sh.cells
+        header_cells = by_row.get(tl.header_row, {})
         placed_inputs = [(col, tl.columns[col.key]) for col in inputs]
         placed_derived = [(col.key, tl.columns[col.key]) for col in table.derived]
-        patterns = [(Column(key=pattern_key(c), label=str(cells.get((tl.header_row, c), "")), type="target"), c)
+        patterns = [(Column(key=pattern_key(c), label=str(header_cells.get(c, "")), type="target"), c)
                     for c in tl.pattern_columns]
         out = [Row(r, {}) for r in rows_with_input]
         if table.key == "anggaran":
             for row in out:
-                uraian = cells.get((row.row, tl.columns.get("uraian", -1)))
+                cells = by_row[row.row]
+                uraian = cells.get(tl.columns.get("uraian", -1))
                 row.is_total = (isinstance(uraian, str) and bool(_TOTAL_ROW.match(uraian))
-                                and _text(cells.get((row.row, tl.columns["kode"]))) in (None, "")
-                                and _text(cells.get((row.row, tl.columns["jenis"]))) in (None, ""))
+                                and _text(cells.get(tl.columns["kode"])) in (None, "")
+                                and _text(cells.get(tl.columns["jenis"])) in (None, ""))
         # Column by column, in the contract's order (a unit is read before the numbers it
         # qualifies); each distinct text of a column is read once. The cells that need
         # no judging (nearly all: empty, a plain number, a text) are made here directly;
@@ -411,7 +399,7 @@ class _Interpreter:
             self._check_required(sh, row, required)
         # header cells of the table's own columns are rewritten in place
         for c in [*tl.columns.values(), *tl.pattern_columns]:
-            if (tl.header_row, c) in sh.cells:
+            if c in header_cells:
                 taken.setdefault(tl.header_row, set()).add(c)
         tl.data_rows = [r.row for r in out]
         tl.first_row = tl.header_row + 1
@@ -678,12 +666,12 @@ def _set_headers(data: Data, book: Book) -> None:
     layout = data.layout
     for tl in layout.tables.values():
         source = data.source.sheet(tl.sheet)
-        cells = source.cells if source is not None else {}
+        header_cells = source.rows.get(tl.header_row, {}) if source is not None else {}
         for col in tl.table.columns:
             text = tl.header_text.get(col.key) or header_label(col.label, col.year_offset, data.tahun)
             book.set(tl.sheet, tl.header_row, tl.columns[col.key], text)
         for c in tl.pattern_columns:
-            book.set(tl.sheet, tl.header_row, c, cells.get((tl.header_row, c)))
+            book.set(tl.sheet, tl.header_row, c, header_cells.get(c))
     labels = data.other_cells.get(layout.identity_sheet, {})
     for f in layout.contract.fields:
         r, c = layout.fields[f.key]

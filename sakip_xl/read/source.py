@@ -65,7 +65,7 @@ MAX_COLUMNS = 200  # last column (1-based) that may hold data: GR
 @dataclass
 class SourceSheet:
     name: str
-    cells: dict[tuple[int, int], object]  # non-empty cells, 0-based (row, col)
+    rows: dict[int, dict[int, object]]  # non-empty cells by 0-based row, then column, both ascending
     percent: set[tuple[int, int]] = field(default_factory=set)
     formulas: set[tuple[int, int]] = field(default_factory=set)  # .ods, a Filling: the cells holding a formula
     formulas_known: bool = False  # False for .xls: a value may or may not come from a formula
@@ -75,6 +75,12 @@ class SourceSheet:
     xml: str | None = field(default=None, repr=False)  # xlsx: the sheet's XML, searched for typed-over cells
     xml_prefix: str = ""  # the namespace prefix of its elements (`x:` from the .NET OpenXML SDK), if any
 
+    @functools.cached_property
+    def cells(self) -> dict[tuple[int, int], object]:
+        """The non-empty cells by 0-based (row, col), row by row (made when first asked for:
+        the tables are read row by row)."""
+        return {(r, c): v for r, row in self.rows.items() for c, v in row.items()}
+
     def typed_cells(self, cols: Collection[int]) -> set[tuple[int, int]]:
         """The cells of columns `cols` holding a value no formula gave: typed over a
         formula, or, in a .xls (whose formulas cannot be told), every value there."""
@@ -82,7 +88,8 @@ class SourceSheet:
             return set()
         if self.xml is not None:
             return _typed_in_xml(self.xml, self.xml_prefix, cols)
-        return {(r, c) for (r, c) in self.cells if c in cols and not (self.formulas_known and (r, c) in self.formulas)}
+        return {(r, c) for r, row in self.rows.items() for c in row
+                if c in cols and not (self.formulas_known and (r, c) in self.formulas)}
 
 
 @dataclass
@@ -311,29 +318,28 @@ def _read_sheets(file: str, data: bytes, wanted: set[str] | None, checked: set[s
                                  "Excel atau LibreOffice, periksa lembar itu, simpan ulang, lalu ulangi.") from e
         if sheet.end is not None and _beyond(*sheet.end):  # .xls: the XML was not scanned
             _refuse_far_cell(file, meta.name, cell_name(*sheet.end), "terpakai sampai sel")
-        cells, n_cols = _cells(sheet.to_python(skip_empty_area=False))
-        sheets.append(SourceSheet(meta.name, cells, visible=visible, n_cols=n_cols))
+        rows, n_cols = _rows(sheet.to_python(skip_empty_area=False))
+        sheets.append(SourceSheet(meta.name, rows, visible=visible, n_cols=n_cols))
     return sheets
 
 
-def _cells(rows: Sequence[Sequence[object]]) -> tuple[dict[tuple[int, int], object], int]:
-    """The non-empty cells of a sheet's rows by 0-based (row, col), row by row, and the
+def _rows(rows: Sequence[Sequence[object]]) -> tuple[dict[int, dict[int, object]], int]:
+    """The non-empty cells of a sheet's rows, {row: {col: value}} 0-based, and the
     number of columns up to the last one holding data. Hot: every cell of every sheet
     read passes here, so an empty row is skipped in one call and a truthy value (most
     are) is kept without comparing it to "" (a float compared to a str is slow)."""
-    cells: dict[tuple[int, int], object] = {}
+    out: dict[int, dict[int, object]] = {}
     n_cols = 0
     for r, row in enumerate(rows):
         if row.count("") == len(row):
             continue
-        last = -1
-        for c, v in enumerate(row):
-            if v or (v is not None and v != ""):
-                cells[r, c] = v
-                last = c
-        if last >= n_cols:
-            n_cols = last + 1
-    return cells, n_cols
+        kept = {c: v for c, v in enumerate(row) if v or (v is not None and v != "")}
+        if kept:
+            out[r] = kept
+            last = next(reversed(kept)) + 1  # (kept in column order)
+            if last > n_cols:
+                n_cols = last
+    return out, n_cols
 
 
 # ---------------------------------------------------------------- xlsx
@@ -480,7 +486,7 @@ def _xlsx_facts(z: zipfile.ZipFile, source: SourceWorkbook, parts: list[tuple[st
         if sheet is None:
             continue
         sheet.formulas_known = True
-        if sheet.cells:  # (a sheet not read, or empty, has no formula or percent to find)
+        if sheet.rows:  # (a sheet not read, or empty, has no formula or percent to find)
             text = xml[name].decode("utf-8")
             sheet.xml, sheet.xml_prefix = text, _xml_prefix(text)
             _scan_percent(text, sheet, percent_xf)
