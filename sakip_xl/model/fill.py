@@ -109,8 +109,8 @@ def filled_workbook(filling: Filling) -> Workbook:
         rows: dict[int, dict[int, object]] = {}
         for (r, c), v in sorted(s.values.items()):
             rows.setdefault(r, {})[c] = v
-        cols = [c for _r, c in s.values] or [0]
-        sheets.append(SourceSheet(s.name, rows, formulas=formulas, formulas_known=True, n_cols=max(cols) + 1))
+        n_cols = max((c for _r, c in s.values), default=0) + 1
+        sheets.append(SourceSheet(s.name, rows, formulas=formulas, formulas_known=True, n_cols=n_cols))
     return build_workbook(SourceWorkbook(Path("isian.xlsx"), "xlsx", sheets))
 
 

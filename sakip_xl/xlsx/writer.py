@@ -1120,7 +1120,8 @@ def write_pemeriksaan(w: Writer, report: Report, sheet_names: set[str]) -> None:
 def write_extra_sheet(w: Writer, sheet, name: str) -> None:
     """A sheet of the staff's own, carried as values, under `name` (see excel_sheet_name)."""
     ws = w.add_sheet(name)
-    for (r, c), v in sheet.cells.items():
-        w.put(ws, r, c, v)
+    for r, row in sheet.rows.items():
+        for c, v in row.items():
+            w.put(ws, r, c, v)
     if not sheet.visible:
         ws.hide()
