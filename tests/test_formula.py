@@ -327,7 +327,7 @@ def test_countifs_empty_criterion_counts_empty_cells():
 
 
 POOL = ["1.1", "1.10", 1.1, 2.0, "2", "a", "A", "ab", None, True, " 1.1", "1,1", "50%", 0.5, "", "*"]
-CRITERIA = POOL + ["a*", "?", ">1", "<>a", "=", "=2", "<=2", "1.1*", "~*"]
+CRITERIA = POOL + ["a*", "?", ">1", "<>a", "=", "=2", "<=2", "1.1*", "~*", ">=2", "<1.1", ">0.5", "> 1", "<", ">a", ">=1,1"]
 
 
 @settings(max_examples=200, deadline=None)

@@ -128,6 +128,26 @@ def test_rank_by_average_capaian(merged, tmp_path):
     assert ranked[0][0] == 1
 
 
+
+def test_ringkasan_rank_and_penyerapan_worked_by_hand():
+    """Peringkat = 1 + the number of offices with a higher average (ties share a rank, an
+    office without an average has none); penyerapan = ROUND(realisasi / pagu * 100, 2),
+    blank when the pagu is 0 or unknown."""
+    from sakip_xl.model.book import Book
+    from sakip_xl.sheets.rekap import RINGKASAN, _ringkasan
+
+    def office(average, pagu, spent):
+        return ("Kab", "PD", "", 2023, 1, 1, 0, average, "", "", pagu, spent, None, None, "", 0, 0, "lengkap", "x")
+
+    book = Book()
+    spec = _ringkasan(book, [office(90.0, 200.0, 150.0), office(80.0, 0.0, 5.0), office(90.0, None, 5.0),
+                             office(None, 300.0, 100.0), office(85.5, 3.0, 2.0)])
+    rows = range(spec.first_data_row, spec.first_data_row + 5)
+    # averages 90, 80, 90, -, 85.5: higher than 90 none (1), than 80 three (4), than 85.5 two (3)
+    assert [book.value(RINGKASAN, r, 19) for r in rows] == [1.0, 4.0, 1.0, "", 3.0]
+    # 150/200 = 75%; pagu 0 and pagu unknown: blank; 100/300 = 33.333..% -> 33.33; 2/3 -> 66.67
+    assert [book.value(RINGKASAN, r, 13) for r in rows] == [75.0, "", "", 33.33, 66.67]
+
 def test_a_blank_template_is_belum_diisi_not_lengkap(tmp_path):
     d = tmp_path / "in"
     d.mkdir()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..rules.columns import ColumnFn, compile_column
-from ..rules.formula import MAP_MARK, REF, ROW_MARK, Expr, Fn, ShapeFn, Value, fill_shape, build_groups, build_index, compile_expr, render, top_value
+from ..rules.formula import MAP_MARK, REF, ROW_MARK, Expr, Fn, ShapeFn, Value, fill_shape, build_groups, build_index, build_numbers, compile_expr, render, top_value
 
 _EPOCH = dt.datetime(1899, 12, 30)
 #: (sheet, rendered text) -> a mapped formula, compiled on first use, for every workbook
@@ -183,6 +183,7 @@ class Book:
         self._columns: dict[tuple, list[Value]] = {}
         self._indexes: dict[tuple, dict] = {}
         self._groups: dict[tuple, dict] = {}
+        self._numbers: dict[tuple, list[float]] = {}
         self._busy: set[tuple[str, int, int]] = set()
         self._evaluating: set[tuple[str, int]] = set()
         self._read: set[str] = set()  # sheets whose cells a computation has read
@@ -204,6 +205,7 @@ class Book:
             self._columns.clear()
             self._indexes.clear()
             self._groups.clear()
+            self._numbers.clear()
             self.memo.clear()
             for s in self.sheets.values():
                 s.cache.clear()
@@ -415,6 +417,10 @@ class Book:
     def groups(self, sheet: str, col: int, row1: int | None, row2: int | None) -> dict:
         """All positions of each value of a range (SUMIFS, COUNTIFS), built once."""
         return self._over_range(self._groups, build_groups, sheet, col, row1, row2)
+
+    def numbers(self, sheet: str, col: int, row1: int | None, row2: int | None) -> list[float]:
+        """The numbers of a range, ascending (COUNTIFS with an ordering criterion), built once."""
+        return self._over_range(self._numbers, build_numbers, sheet, col, row1, row2)
 
     def _over_range(self, cache: dict, build, sheet: str, col: int, row1: int | None, row2: int | None) -> dict:
         key = (sheet, col, row1, row2)

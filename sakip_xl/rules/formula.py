@@ -17,6 +17,7 @@ wildcards. Only functions Excel 2010 and LibreOffice 7 both have are allowed.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -490,6 +491,8 @@ class Book(Protocol):
     def index(self, sheet: str, col: int, row1: int | None, row2: int | None) -> dict: ...
 
     def groups(self, sheet: str, col: int, row1: int | None, row2: int | None) -> dict: ...
+
+    def numbers(self, sheet: str, col: int, row1: int | None, row2: int | None) -> list[float]: ...
 
 
 Fn = Callable[[Book, int], Value]
@@ -1070,6 +1073,33 @@ def build_groups(values: list[Value]) -> dict:
     return idx
 
 
+def build_numbers(values: list[Value]) -> list[float]:
+    """The numbers of a range in ascending order (COUNTIFS with one ordering criterion)."""
+    return sorted(float(v) for v in values if is_number(v))
+
+
+def _ordered_count(numbers: list[float], c: Value) -> float | None:
+    """COUNTIFS(range, c) for a criterion `<x`, `<=x`, `>x` or `>=x` with a number x, by
+    bisecting the range's sorted numbers: as `criterion` finds, only numbers compare
+    with a number (a ranking over N rows is then N log N, not N squared). None for any
+    other criterion."""
+    if not isinstance(c, str) or c[:1] not in ("<", ">") or c[:2] == "<>":
+        return None
+    m = _CRITERION_OP.match(c)
+    assert m is not None  # every text matches
+    op, rest = m.groups()
+    x = text_to_number(rest) if rest.strip() else VALUE
+    if isinstance(x, XLError):
+        return None
+    if op == "<":
+        return float(bisect.bisect_left(numbers, x))
+    if op == "<=":
+        return float(bisect.bisect_right(numbers, x))
+    if op == ">":
+        return float(len(numbers) - bisect.bisect_right(numbers, x))
+    return float(len(numbers) - bisect.bisect_left(numbers, x))
+
+
 def _plain_positions(groups: dict, c: Value) -> list[int] | None:
     """Positions matching a criterion without operators or wildcards, as `criterion`
     would find them; None when the criterion needs the general path."""
@@ -1130,6 +1160,10 @@ def ifs_value(b: Book, e: Call, a: list[Value]) -> Value:
     first = 1 if sumifs else 0
     rng = e.args[first] if len(e.args) > first else None
     hits = None
+    if isinstance(rng, Range) and not sumifs and len(a) == 2:
+        counted = _ordered_count(b.numbers(rng.sheet, rng.col, rng.row1, rng.row2), _scalar(a[1]))
+        if counted is not None:
+            return counted
     if isinstance(rng, Range):
         hits = _plain_positions(b.groups(rng.sheet, rng.col, rng.row1, rng.row2), _scalar(a[first + 1]))
     if hits is None:

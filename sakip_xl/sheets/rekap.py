@@ -86,11 +86,11 @@ def _ringkasan(book: Book, rows: list[tuple], note: str | None = None) -> Output
         # columns 1-12 then 14-18 and 20 hold values; 13 (penyerapan) and 19 (rank) are formulas
         for c, v in zip([*range(1, 13), 14, 15, 16, 17, 18, 20], [*row[:12], *row[13:]]):
             book.set(s, r, c, v)
-        book.set_formula(s, r, 13, penyerapan_of(Cell(s, r, 11), Cell(s, r, 12)))
-        # rank by the trustworthy average capaian: 1 + the number of offices with a higher one
-        avg = Cell(s, r, 8)
-        book.set_formula(s, r, 19, IF(fn("ISNUMBER", avg), fn("COUNTIFS", Range(s, 8, first, last), cat(">", avg))
-                                      + 1, ""))
+    book.set_column_formula(s, 13, penyerapan_of(RowCell(s, 11), RowCell(s, 12)), first, last)
+    # rank by the trustworthy average capaian: 1 + the number of offices with a higher one
+    avg = RowCell(s, 8)
+    book.set_column_formula(s, 19, IF(fn("ISNUMBER", avg), fn("COUNTIFS", Range(s, 8, first, last), cat(">", avg))
+                                      + 1, ""), first, last)
     total = last + 1
     book.set(s, total, 2, "JUMLAH / RATA-RATA")
     for c in (5, 6, 7, 16, 17):
