@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 from ..rules.columns import ColumnFn, compile_column
 from ..rules.formula import MAP_MARK, REF, ROW_MARK, Expr, Fn, ShapeFn, Value, fill_shape, build_groups, build_index, build_numbers, compile_expr, render, top_value
@@ -22,6 +22,7 @@ _EPOCH = dt.datetime(1899, 12, 30)
 #: (sheet, rendered text) -> a mapped formula, compiled on first use, for every workbook
 _MAPPED: dict[tuple[str, str], Compiled] = {}
 _MISSING = object()
+_Built = TypeVar("_Built")  # what a range's lookup holds
 
 
 def to_cell_value(v: object) -> Value:
@@ -422,7 +423,8 @@ class Book:
         """The numbers of a range, ascending (COUNTIFS with an ordering criterion), built once."""
         return self._over_range(self._numbers, build_numbers, sheet, col, row1, row2)
 
-    def _over_range(self, cache: dict, build, sheet: str, col: int, row1: int | None, row2: int | None) -> dict:
+    def _over_range(self, cache: dict[tuple, _Built], build: Callable[[list[Value]], _Built], sheet: str, col: int,
+                    row1: int | None, row2: int | None) -> _Built:
         key = (sheet, col, row1, row2)
         got = cache.get(key)
         if got is None:
