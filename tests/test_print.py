@@ -219,3 +219,28 @@ def test_a_wrapped_text_gets_the_lines_libreoffice_wraps_it_into(libreoffice, tm
     assert short == [], short[:5]
     assert loose == [], loose[:5]
     assert exact > 0.7 * len(drawn), (exact, len(drawn))
+
+
+@pytest.mark.parametrize("name", ["template", "kalianget", "rekap"])
+def test_no_text_is_cut_off_by_its_neighbour(workbooks, name):
+    """A text wider than its column either wraps or runs into an empty cell: a neighbour
+    holding anything (a value or a formula) cuts it off, on screen and on paper (the rekap's
+    Efisiensi once showed "tidak dapat di")."""
+    shown = openpyxl.load_workbook(workbooks[name], data_only=True)
+    written = openpyxl.load_workbook(workbooks[name])
+    cut = []
+    for ws in shown.worksheets:
+        widths = {c: d.width for d in ws.column_dimensions.values() if d.width
+                  for c in range(d.min or 1, (d.max or d.min or 1) + 1)}
+        merged = {(r, c) for rng in ws.merged_cells.ranges for r in range(rng.min_row, rng.max_row + 1)
+                  for c in range(rng.min_col, rng.max_col + 1)}
+        neighbours = written[ws.title]
+        for row in ws.iter_rows():
+            for cell in row:
+                v = cell.value
+                if not isinstance(v, str) or cell.alignment.wrap_text or (cell.row, cell.column) in merged:
+                    continue
+                if len(v) > 1.2 * widths.get(cell.column, 8.43) and \
+                        neighbours.cell(cell.row, cell.column + 1).value not in (None, ""):
+                    cut.append((ws.title, cell.coordinate, v))
+    assert cut == [], sorted({(s, c[0], v) for s, c, v in cut})

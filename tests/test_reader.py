@@ -164,15 +164,19 @@ def test_identitas_labels_in_another_column(tmp_path):
 def test_extra_columns_are_reported_and_kept(tmp_path, produced):
     sheets = office_sheets()
     sheets["PK"] = [["PK"], [], ["Kode", "Penanggung Jawab", "Target"],
-                    ["1", "Kasi Pelayanan", 82], ["1.1", "Kasi Pemerintahan", 100], ["1.2", "Kasi PMD", 17]]
+                    ["1", "Kasi Pelayanan", 82], ["1.1", "Kasi Pemerintahan", 100],
+                    ["1.2", "Kepala Seksi Pemberdayaan Masyarakat Desa", 17]]
     path = write_sheets(tmp_path / "kantor.xlsx", sheets)
     checked = check_workbook(path)
     assert codes(checked) == [("kolom-tambahan", "PK", "B3")]
     assert cell(checked, "pk", "1.1", "target").number == 100  # Target still found in column C
     out = recompute(path, tmp_path / "hasil.xlsx", make_backup=False).output
     ws = openpyxl.load_workbook(out)["PK"]
-    assert [ws["B3"].value, ws["B4"].value, ws["B6"].value] == ["Penanggung Jawab", "Kasi Pelayanan", "Kasi PMD"]
+    assert [ws["B3"].value, ws["B4"].value, ws["B6"].value] == ["Penanggung Jawab", "Kasi Pelayanan",
+                                                               "Kepala Seksi Pemberdayaan Masyarakat Desa"]
     assert [ws["A3"].value, ws["C3"].value] == ["Kode", "Target"]  # the table's own headers stay in place
+    # the staff's column wraps its text: 41 characters in a column 15 wide take 3 lines of 15 points
+    assert ws["B6"].alignment.wrap_text and ws.row_dimensions[6].height >= 45
     keep(produced, out)
 
 

@@ -300,7 +300,7 @@ def _efisiensi(data: Data, book: Book, indicators: list[Row], by_code: dict[str,
     layout = data.layout
     spec = OutputSheet(EFISIENSI, [5, 10, 40, 11, 17, 17, 11, 12, 14, 40],
                        number_formats={3: "persen", 4: "rupiah", 5: "rupiah", 6: "persen", 7: "desimal"},
-                       wrap={2, 9})
+                       wrap={2, 7, 9})  # 7: an efficiency may be "tidak dapat diukur"
     s = _Sheet(book, layout, spec)
     s.text(0, 0, f"Efisiensi Penggunaan Sumber Daya {_title(data)}")
     spec.titles.append(0)

@@ -63,7 +63,7 @@ def _ringkasan_rows(result: MergeResult) -> list[tuple]:
 def _ringkasan(book: Book, rows: list[tuple], note: str | None = None) -> OutputSheet:
     spec = OutputSheet(RINGKASAN, [w for _h, w, _f in RINGKASAN_HEADERS],
                        number_formats={c: f for c, (_h, _w, f) in enumerate(RINGKASAN_HEADERS) if f},
-                       wrap={2, 20})
+                       wrap={2, 14, 20})  # 14: an efficiency may be "tidak dapat diukur"
     s = RINGKASAN
     book.set(s, 0, 0, "Rekap Laporan Kinerja Perangkat Daerah")
     spec.titles.append(0)
@@ -165,7 +165,7 @@ def write_rekap(path: str | Path, result: MergeResult, omit: dict[str, str] | No
                 rows(PEMERIKSAAN, _issue_rows(result)), {}, wrap={0, 1, 6, 7, 8}, note=omit.get(PEMERIKSAAN))
         _stream(w, BERKAS, ["Berkas", "Ukuran (bita)", "SHA-256", "Versi Templat", "Disimpan", "Status", "Dipakai",
                             "Keterangan"],
-                [40, 12, 66, 10, 20, 12, 8, 70],
+                [40, 12, 66, 10, 26, 12, 8, 70],
                 ((e.path, e.size, e.sha256, e.template_version, e.saved_at.isoformat() if e.saved_at else None,
                   e.status, "Ya" if e.merged else "Tidak", e.reason or e.note)
                  for e in result.entries), {}, wrap={0, 7})

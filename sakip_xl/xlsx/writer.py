@@ -757,6 +757,8 @@ def _list_source(layout: Layout, col: Column) -> str | list[str] | None:
     return None
 
 
+EXTRA_WIDTH = 15  # a column the staff added to a contract table
+
 def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, password: str | None = None,
                       marks: Marks | None = None) -> None:
     """One contract sheet: its tables' cells, formats, dropdowns, protection and print set-up;
@@ -781,7 +783,10 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, pas
                 if r == header_row:
                     return w.fmt("header_input")
                 return w.fmt("input", mark=input_marks.get((r, c), (None,))[0]) if r >= first_row else None
-            return w.fmt("bold") if r == header_row else None
+            if r == header_row:
+                return w.fmt("bold")
+            # the staff's own columns wrap their text, as the contract's text columns do
+            return w.fmt("extra", None, True) if r >= first_row and c in tables[0].extra_columns else None
         tl, col = role
         if r == tl.header_row:
             return w.fmt("header_derived" if col.derived else "header_input")
@@ -794,6 +799,7 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, pas
     input_marks = {(r, c): m for (r, c), m in (marks or {}).items() if r >= first_row and (
         (c in roles and not roles[c][1].derived) or c in tables[0].pattern_columns)}
     widths = {c: col.width for c, (_tl, col) in roles.items()}
+    widths.update((c, EXTRA_WIDTH) for c in tables[0].extra_columns)
     for c, (pkey, _year) in tables[0].pattern_columns.items():
         widths[c] = next(p.width for p in tables[0].table.patterns if p.key == pkey)
     write_cells(w, ws, book, name, style, widths)
@@ -818,7 +824,7 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, pas
              "input_message": pattern.help[:255]},
         )
     for extra in tables[0].extra_columns:
-        ws.set_column(extra, extra, 15, w.fmt("extra"))
+        ws.set_column(extra, extra, EXTRA_WIDTH, w.fmt("extra", None, True))
     for r in range(first_row):
         ws.set_row(r, 30 if r == header_row else title_height if r == 0 else None, w.fmt("plain"))
     ws.set_row(header_row, 45)
