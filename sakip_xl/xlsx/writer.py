@@ -759,6 +759,7 @@ def _list_source(layout: Layout, col: Column) -> str | list[str] | None:
 
 EXTRA_WIDTH = 15  # a column the staff added to a contract table
 
+
 def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, password: str | None = None,
                       marks: Marks | None = None) -> None:
     """One contract sheet: its tables' cells, formats, dropdowns, protection and print set-up;
