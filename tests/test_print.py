@@ -18,6 +18,8 @@ import xlsxwriter
 from libreoffice import recalculate
 from paths import BLUTO, KALIANGET
 from sakip_xl.commands.merge import merge
+from sakip_xl.model.fill import write_filled
+from sakip_xl.synthetic import synthetic_filling
 from sakip_xl.sheets.rekap import write_rekap
 from sakip_xl.commands.template import write_template
 from sakip_xl.commands.recompute import recompute
@@ -221,13 +223,23 @@ def test_a_wrapped_text_gets_the_lines_libreoffice_wraps_it_into(libreoffice, tm
     assert exact > 0.7 * len(drawn), (exact, len(drawn))
 
 
-@pytest.mark.parametrize("name", ["template", "kalianget", "rekap"])
-def test_no_text_is_cut_off_by_its_neighbour(workbooks, name):
+@pytest.fixture(scope="module")
+def with_messy(workbooks, tmp_path_factory) -> dict[str, Path]:
+    """The printed workbooks, and a messy synthetic workbook recomputed and merged (its
+    texts include a grade scale's name as a Satuan, "Predikat SAKIP")."""
+    d = tmp_path_factory.mktemp("berantakan")
+    source = write_filled(d / "berantakan.xlsx", synthetic_filling(3, 40, 200, messy=True))
+    return {**workbooks, "messy": recompute(source, d / "hasil.xlsx", make_backup=False).output,
+            "messy rekap": write_rekap(d / "rekap.xlsx", merge([source], jobs=1))}
+
+
+@pytest.mark.parametrize("name", ["template", "kalianget", "bluto", "rekap", "messy", "messy rekap"])
+def test_no_text_is_cut_off_by_its_neighbour(with_messy, name):
     """A text wider than its column either wraps or runs into an empty cell: a neighbour
     holding anything (a value or a formula) cuts it off, on screen and on paper (the rekap's
     Efisiensi once showed "tidak dapat di")."""
-    shown = openpyxl.load_workbook(workbooks[name], data_only=True)
-    written = openpyxl.load_workbook(workbooks[name])
+    shown = openpyxl.load_workbook(with_messy[name], data_only=True)
+    written = openpyxl.load_workbook(with_messy[name])
     cut = []
     for ws in shown.worksheets:
         widths = {c: d.width for d in ws.column_dimensions.values() if d.width

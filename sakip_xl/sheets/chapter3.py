@@ -167,7 +167,7 @@ def _capaian(data: Data, book: Book, indicators: list[Row], by_code: dict[str, R
              flagged: dict[str, list[Issue]]):
     layout = data.layout
     spec = OutputSheet(CAPAIAN, [5, 10, 9, 34, 34, 10, 6, 11, 11, 11, 11, 14, 9, 34],
-                       number_formats={9: "persen", 10: "persen", 12: "persen"}, wrap={3, 4, 13})
+                       number_formats={9: "persen", 10: "persen", 12: "persen"}, wrap={3, 4, 5, 13})
     s = _Sheet(book, layout, spec)
     s.text(0, 0, f"Capaian Kinerja {_title(data)}")
     spec.titles.append(0)
@@ -267,7 +267,7 @@ def _perbandingan(data: Data, book: Book, indicators: list[Row], by_code: dict[s
     y = (lambda off: f" ({tahun + off})") if tahun else (lambda off: "")
     spec = OutputSheet(PERBANDINGAN, [5, 10, 34, 10, 10, 10, 11, 10, 10, 11, 11, 10, 11, 11, 11, 12],
                        number_formats={6: "persen", 9: "persen", 10: "persen", 13: "persen", 15: "persen"},
-                       wrap={2})
+                       wrap={2, 3})
     s = _Sheet(book, layout, spec)
     s.text(0, 0, f"Perbandingan Kinerja {_title(data)}")
     spec.titles.append(0)

@@ -148,8 +148,8 @@ def write_rekap(path: str | Path, result: MergeResult, omit: dict[str, str] | No
         _stream(w, INDIKATOR, ["Perangkat Daerah", "Tahun", "Kode", "Jenis", "Tujuan/Sasaran", "Indikator Kinerja",
                                "Satuan", "IKU", "Target", "Realisasi", "Capaian (%)", "Kategori", "Catatan Galat"],
                 [22, 7, 9, 9, 34, 34, 10, 6, 10, 10, 11, 14, 40],
-                rows(INDIKATOR, _office_rows(result.used, "indicators")), {10: "persen"}, wrap={0, 4, 5, 12}, centred={1},
-                note=omit.get(INDIKATOR))
+                rows(INDIKATOR, _office_rows(result.used, "indicators")), {10: "persen"}, wrap={0, 4, 5, 6, 12},
+                centred={1}, note=omit.get(INDIKATOR))
         pagu_col, real_col = 6, 7
         formula = render(penyerapan_of(RowCell(ANGGARAN, pagu_col), RowCell(ANGGARAN, real_col)), ANGGARAN)
         head, tail = _in_halves(result.used, "budget")
