@@ -1085,10 +1085,7 @@ def _ordered_count(numbers: list[float], c: Value) -> float | None:
     other criterion."""
     if not isinstance(c, str) or c[:1] not in ("<", ">") or c[:2] == "<>":
         return None
-    m = _CRITERION_OP.match(c)
-    assert m is not None  # every text matches
-    op, rest = m.groups()
-    x = text_to_number(rest) if rest.strip() else VALUE
+    op, _rest, x = _criterion_parts(c)
     if isinstance(x, XLError):
         return None
     if op == "<":
@@ -1189,6 +1186,15 @@ def ifs_value(b: Book, e: Call, a: list[Value]) -> Value:
 _CRITERION_OP = re.compile(r"^(<=|>=|<>|<|>|=)?(.*)$", re.S)
 
 
+def _criterion_parts(text: str) -> tuple[str, str, float | XLError]:
+    """A text criterion's operator (= when none), the rest, and the rest as a number
+    (an error when it is none)."""
+    m = _CRITERION_OP.match(text)
+    assert m is not None  # every text matches (both groups are optional)
+    op, rest = m.groups()
+    return op or "=", rest, text_to_number(rest) if rest.strip() else VALUE
+
+
 def criterion(c: Value) -> Callable[[Value], bool]:
     """A SUMIFS/COUNTIFS criterion as a predicate on cell values."""
     if is_number(c) or isinstance(c, bool):
@@ -1196,11 +1202,7 @@ def criterion(c: Value) -> Callable[[Value], bool]:
     text = to_text(c)
     if isinstance(text, XLError):
         return lambda v: False
-    m = _CRITERION_OP.match(text)
-    assert m is not None  # every text matches (both groups are optional)
-    op, rest = m.groups()
-    op = op or "="
-    num = text_to_number(rest) if rest.strip() else VALUE
+    op, rest, num = _criterion_parts(text)
     if not isinstance(num, XLError):
         cmp = {"=": lambda d: d == 0, "<>": lambda d: d != 0, "<": lambda d: d < 0,
                "<=": lambda d: d <= 0, ">": lambda d: d > 0, ">=": lambda d: d >= 0}[op]

@@ -41,7 +41,7 @@ BASE: dict[str, dict] = {
     "derived": {**_CELL, "bg_color": DERIVED_FILL, "locked": True},
     # below the prepared rows: the same look, unlocked, so a copied formula row can be pasted there
     "derived_below": {**_CELL, "bg_color": DERIVED_FILL, "locked": False},
-    "extra": {"locked": False},
+    "extra": {"locked": False, "text_wrap": True},  # the staff's own columns: text wraps, as in the contract's
     "link": {"font_color": "#0563C1", "underline": 1, "valign": "top"},
     "galat": {"font_color": "#9C0006", "bg_color": "#FFC7CE", "valign": "top"},
     "peringatan": {"font_color": "#7F6000", "bg_color": "#FFEB9C", "valign": "top"},

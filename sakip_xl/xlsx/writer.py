@@ -786,8 +786,7 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, pas
                 return w.fmt("input", mark=input_marks.get((r, c), (None,))[0]) if r >= first_row else None
             if r == header_row:
                 return w.fmt("bold")
-            # the staff's own columns wrap their text, as the contract's text columns do
-            return w.fmt("extra", None, True) if r >= first_row and c in tables[0].extra_columns else None
+            return w.fmt("extra") if r >= first_row and c in tables[0].extra_columns else None
         tl, col = role
         if r == tl.header_row:
             return w.fmt("header_derived" if col.derived else "header_input")
@@ -825,7 +824,7 @@ def write_table_sheet(w: Writer, layout: Layout, book: Book, sheet_key: str, pas
              "input_message": pattern.help[:255]},
         )
     for extra in tables[0].extra_columns:
-        ws.set_column(extra, extra, EXTRA_WIDTH, w.fmt("extra", None, True))
+        ws.set_column(extra, extra, EXTRA_WIDTH, w.fmt("extra"))
     for r in range(first_row):
         ws.set_row(r, 30 if r == header_row else title_height if r == 0 else None, w.fmt("plain"))
     ws.set_row(header_row, 45)
