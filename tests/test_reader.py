@@ -588,6 +588,28 @@ def test_a_value_typed_over_a_formula_is_found_whatever_the_order_of_the_attribu
         (c, s, x) for c, s, x, _v, _e in found(other)}
 
 
+@pytest.mark.parametrize("cells, prefix, expected", [
+    ('<c r="M4" s="1"><v>5</v></c>', "", {(3, 12)}),  # a value where M's formula belongs
+    ('<c r="M4"><is><t>x</t></is></c>', "", {(3, 12)}),  # an inline text
+    ('<c s="1" r="M4">\n  <v>5</v></c>', "", {(3, 12)}),  # r= after the style, the value on its own line
+    ('<x:c r="M4"><x:v>5</x:v></x:c>', "x:", {(3, 12)}),  # the .NET SDK's prefix
+    ('<c r="M4"><f>K4*2</f><v>10</v></c>', "", set()),  # the formula itself
+    ('<c r="M4" s="1"/>', "", set()),  # a format only
+    ('<c r="L4"><v>5</v></c>', "", set()),  # another column
+    # the reference inside a formula's text (a name `r` compared with "M4"), not a cell's
+    ('<c r="A4"><f>IF(r="M4",1,0)</f><v>0</v></c>', "", set()),
+    ('<c r="A4" xr="M4"><v>5</v></c>', "", set()),  # another attribute ending in r
+])
+def test_typed_cells_are_found_by_their_reference_in_a_cell_element(cells, prefix, expected):
+    """The search for values typed where formulas belong starts at a cell reference and
+    keeps it only when it is a `<c>` element's own `r`."""
+    from sakip_xl.read.source import _typed_in_xml
+
+    p = prefix
+    xml = f'<{p}worksheet><{p}sheetData><{p}row r="4">{cells}</{p}row></{p}sheetData></{p}worksheet>'
+    assert _typed_in_xml(xml, prefix, {12}) == expected
+
+
 def test_a_repeated_row_is_read_from_its_last_element_formulas_included(problem_xlsx, tmp_path):
     """Realisasi row 6 repeated, its second element holding a formula in L6 where the
     first holds the typed 87.5: calamine keeps the last element's cells, so L6 is a
