@@ -605,7 +605,7 @@ def test_typed_cells_are_found_by_their_reference_in_a_cell_element(cells, prefi
     keeps it only when it is a `<c>` element's own `r`."""
     from sakip_xl.read.source import _typed_in_xml
 
-    p = prefix
+    p = prefix  # (short, for the line below)
     xml = f'<{p}worksheet><{p}sheetData><{p}row r="4">{cells}</{p}row></{p}sheetData></{p}worksheet>'
     assert _typed_in_xml(xml, prefix, {12}) == expected
 

@@ -386,15 +386,11 @@ def _typed_in_xml(xml: str, prefix: str, cols: Collection[int]) -> set[tuple[int
             found.append((at, int(m.group(2)) - 1, _col_index(m.group(1))))
     if not found:
         return set()
-    elements = [(int(m.group(1)), m.start()) for m in row_element.finditer(xml)]
-    last = {row: start for row, start in elements}  # each row's last element
-    starts = [start for _row, start in elements]
-    kept = set()
-    for at, row, col in found:
-        i = bisect.bisect(starts, at) - 1  # the row element the cell is in
-        if i < 0 or last.get(elements[i][0]) == starts[i]:
-            kept.add((row, col))
-    return kept
+    elements = [(m.start(), int(m.group(1))) for m in row_element.finditer(xml)]
+    starts = [start for start, _row in elements]
+    last = {row: i for i, (_start, row) in enumerate(elements)}  # each row's last element
+    return {(row, col) for at, row, col in found
+            if (i := bisect.bisect(starts, at) - 1) < 0 or last[elements[i][1]] == i}  # i: the cell's element
 
 
 def _xml_prefix(xml: str) -> str:
