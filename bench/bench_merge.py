@@ -9,7 +9,7 @@ Generates N realistic filled workbooks once, with the current code (30 indicator
 whole process, on the same files: (a) with --baseline, the naive script a regency
 programmer would write: pandas.read_excel with openpyxl on each input sheet, one file
 after another; (b) `sakip-xl merge`; (c) with --sakip or --python, `merge` of another
-installation. All are interleaved A B C A B C ... (--repeat rounds, medians) after one
+installation (cold too: --no-cache where it has a cache). All are interleaved A B C A B C ... (--repeat rounds, medians) after one
 untimed warm-up of each merge. Targets: for N = 200 at least 50 files/s and at least
 8 times the baseline; for N = 2000 peak memory under 1 GB and time growing linearly
 with N. Peak total sums the RSS of the worker processes. The machine is shared:
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import io
 import random
+import subprocess
 import sys
 import tempfile
 import zipfile
@@ -30,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import (
     CURRENT,
     add_other_options,
+    child_env,
     compare,
     describe,
     fmt,
@@ -104,6 +106,13 @@ def generate(folder: Path, n: int, cache: Path) -> None:
 CACHED = "cached"
 
 
+def _knows_no_cache(prefix: list[str]) -> bool:
+    """Whether an installation's `merge` has a cache to refuse: a cold run must refuse it."""
+    res = subprocess.run([*prefix, "merge", "--help"], check=False, capture_output=True, text=True,
+                         env=child_env(), cwd=tempfile.gettempdir())
+    return "--no-cache" in res.stdout
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, action="append", help="number of workbooks (repeatable)")
@@ -126,7 +135,9 @@ def main() -> None:
             # cold: every file read (--no-cache); cached: a re-merge of the unchanged files,
             # its cache filled by the untimed warm-up run
             cmds[CACHED] = [*cmds[CURRENT], "-o", str(tmp / f"rekap-{n}-cached.xlsx")]
-            cmds[CURRENT].append("--no-cache")
+            for label in inst:  # (an installation older than the cache has no such option)
+                if label == CURRENT or _knows_no_cache(inst[label]):
+                    cmds[label].append("--no-cache")
             if args.baseline:
                 cmds[NAIVE] = [sys.executable, "-c", BASELINE, str(folder), str(tmp / "base.csv")]
             stats = compare(cmds, args.repeat, tmp, warmup={*inst, CACHED})
