@@ -7,13 +7,14 @@
 Generates N realistic filled workbooks once, with the current code (30 indicators,
 300 budget rows, varied values, about 2% broken files of several kinds) and times,
 whole process, on the same files: (a) with --baseline, the naive script a regency
-programmer would write: pandas.read_excel with openpyxl on each input sheet, one file
-after another; (b) `sakip-xl merge`; (c) with --sakip or --python, `merge` of another
-installation (cold too: --no-cache where it has a cache). All are interleaved A B C A B C ... (--repeat rounds, medians) after one
-untimed warm-up of each merge. Targets: for N = 200 at least 50 files/s and at least
-8 times the baseline; for N = 2000 peak memory under 1 GB and time growing linearly
-with N. Peak total sums the RSS of the worker processes. The machine is shared:
-compare within one run.
+programmer would write: pandas.read_excel with openpyxl on each input sheet, one
+file after another; (b) `sakip-xl merge`; (c) with --sakip or --python, `merge` of
+another installation (cold too: --no-cache where it has a cache). All are
+interleaved A B C A B C ... (--repeat rounds, medians) after one untimed warm-up of
+each merge. Targets: for N = 200 at least 50 files/s and at least 8 times the
+baseline; for N = 2000 peak memory under 1 GB and time growing linearly with N. Peak
+total sums the RSS of the worker processes. The machine is shared: compare within
+one run.
 """
 
 from __future__ import annotations
@@ -124,6 +125,8 @@ def main() -> None:
     inst = installations(args)
     for label, prefix in inst.items():
         print(f"{label}: {' '.join(prefix)} -> {describe(prefix)}", flush=True)
+    # (an installation older than the cache has no such option)
+    cold = [label for label, prefix in inst.items() if label == CURRENT or _knows_no_cache(prefix)]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for n in args.n or [200]:
@@ -135,9 +138,8 @@ def main() -> None:
             # cold: every file read (--no-cache); cached: a re-merge of the unchanged files,
             # its cache filled by the untimed warm-up run
             cmds[CACHED] = [*cmds[CURRENT], "-o", str(tmp / f"rekap-{n}-cached.xlsx")]
-            for label in inst:  # (an installation older than the cache has no such option)
-                if label == CURRENT or _knows_no_cache(inst[label]):
-                    cmds[label].append("--no-cache")
+            for label in cold:
+                cmds[label].append("--no-cache")
             if args.baseline:
                 cmds[NAIVE] = [sys.executable, "-c", BASELINE, str(folder), str(tmp / "base.csv")]
             stats = compare(cmds, args.repeat, tmp, warmup={*inst, CACHED})
